@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite (README Quick start command 2): install what is missing, then lint and
+# format check, type check and build, and every test over real sockets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "== lint + format"
+pnpm exec biome ci .
+echo "== typecheck + build"
+pnpm exec tsc -b
+echo "== tests"
+pnpm exec vitest run
