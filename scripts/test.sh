@@ -8,5 +8,7 @@ echo "== lint + format"
 pnpm exec biome ci .
 echo "== typecheck + build"
 pnpm exec tsc -b
+echo "== wasm module reproducible (rebuild, compare with the committed bytes)"
+bash scripts/build-wasm.sh --check
 echo "== tests"
 pnpm exec vitest run

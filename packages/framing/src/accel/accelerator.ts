@@ -6,10 +6,23 @@
  */
 import { maskJs } from './mask.js';
 import { completePrefixEnd, isUtf8Js, JsUtf8Validator, type Utf8Validator } from './utf8.js';
+import { loadWasmKernel, loadWasmKernelAsync } from './wasm.js';
+import { createWasmAccelerator, type WasmAcceleratorOptions } from './wasm-accelerator.js';
+
+/**
+ * Which implementation serves each operation above its size threshold (below it, the JS
+ * reference does): "js", "wasm", "bufferutil", "node" (buffer.isUtf8), for diagnostics and tests.
+ */
+export interface AcceleratorPaths {
+  readonly mask: string;
+  readonly utf8: string;
+}
 
 export interface Accelerator {
   /** Short name of the active paths, e.g. "js" or "node(isUtf8)+wasm(mask)", for diagnostics. */
   readonly name: string;
+  /** The active path per operation (absent on accelerators that predate it). */
+  readonly paths?: AcceleratorPaths;
   /** XOR `length` bytes from source to output with the key starting at key byte `keyOffset`. */
   mask(
     source: Uint8Array,
@@ -29,6 +42,7 @@ export interface Accelerator {
 /** The pure-TypeScript reference accelerator. */
 export const jsAccelerator: Accelerator = {
   name: 'js',
+  paths: { mask: 'js', utf8: 'js' },
   mask: maskJs,
   isUtf8: isUtf8Js,
   createUtf8Validator: () => new JsUtf8Validator(),
@@ -83,14 +97,49 @@ export class BulkUtf8Validator implements Utf8Validator {
   }
 }
 
-let active: Accelerator = jsAccelerator;
+export interface AcceleratorOptions extends WasmAcceleratorOptions {
+  /**
+   * `false` is the kill switch of the WASM path: the pure-TypeScript code serves everything.
+   * (In Node the environment variable WAMPKIT_NO_WASM=1 does the same; see node/accelerator.ts.)
+   */
+  wasm?: boolean;
+}
 
-/** The accelerator new connections use unless their options name another. */
+/**
+ * The runtime-neutral choice: the WASM SIMD128 accelerator where the runtime supports SIMD128
+ * and the module instantiates synchronously, else the pure-TypeScript reference.
+ */
+export function selectAccelerator(options: AcceleratorOptions = {}): Accelerator {
+  if (options.wasm === false) return jsAccelerator;
+  const kernel = loadWasmKernel();
+  return kernel === null ? jsAccelerator : createWasmAccelerator(kernel, options);
+}
+
+let active: Accelerator | undefined;
+let chosenByUser = false;
+
+/**
+ * The accelerator new connections use unless their options name another. On first use without
+ * setAccelerator this is selectAccelerator(); if the runtime only compiles WebAssembly
+ * asynchronously, the JS path serves until the module is ready and the WASM one after.
+ */
 export function getAccelerator(): Accelerator {
+  if (active === undefined) {
+    const chosen = selectAccelerator();
+    active = chosen;
+    if (chosen === jsAccelerator) {
+      void loadWasmKernelAsync().then((kernel) => {
+        if (kernel !== null && !chosenByUser && active === chosen) {
+          active = createWasmAccelerator(kernel);
+        }
+      });
+    }
+  }
   return active;
 }
 
 /** Install the default accelerator (the Node adapter does this on import). */
 export function setAccelerator(accelerator: Accelerator): void {
   active = accelerator;
+  chosenByUser = true;
 }

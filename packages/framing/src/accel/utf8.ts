@@ -51,11 +51,13 @@ export class JsUtf8Validator implements Utf8Validator {
           need = 1;
         } else if (b >= 0xe0 && b <= 0xef) {
           need = 2;
-          if (b === 0xe0) lo = 0xa0; // reject overlong 3-byte forms
+          if (b === 0xe0)
+            lo = 0xa0; // reject overlong 3-byte forms
           else if (b === 0xed) hi = 0x9f; // reject UTF-16 surrogates D800-DFFF
         } else if (b >= 0xf0 && b <= 0xf4) {
           need = 3;
-          if (b === 0xf0) lo = 0x90; // reject overlong 4-byte forms
+          if (b === 0xf0)
+            lo = 0x90; // reject overlong 4-byte forms
           else if (b === 0xf4) hi = 0x8f; // reject > U+10FFFF
         } else {
           this.fail();

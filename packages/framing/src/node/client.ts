@@ -1,0 +1,90 @@
+/** Node WebSocket client: ws:// over net, wss:// over tls, driven by the sans-IO engine. */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { ClientHandshakeOptions } from '../connection.js';
+import { ConnectionLostError, HandshakeError, type WebSocketError } from '../errors.js';
+import { installNodeDefaults, withNodeCodec } from './defaults.js';
+import { type NodeSocketOptions, NodeWebSocket } from './websocket.js';
+
+export interface ConnectOptions extends NodeSocketOptions {
+  /** Subprotocols to offer, most preferred first. */
+  protocols?: readonly string[];
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+  origin?: string;
+  /** TLS options for wss:// (ca, cert, key, servername, rejectUnauthorized, ...). */
+  tls?: tls.ConnectionOptions;
+  /** Abort the connection attempt. */
+  signal?: AbortSignal;
+}
+
+/** Opens a WebSocket and resolves once the opening handshake succeeded. */
+export function connect(url: string | URL, options: ConnectOptions = {}): Promise<NodeWebSocket> {
+  installNodeDefaults();
+  const target = new URL(url);
+  if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
+    return Promise.reject(new TypeError(`unsupported URL scheme ${target.protocol}`));
+  }
+  const secure = target.protocol === 'wss:';
+  const port = Number(target.port || (secure ? 443 : 80));
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const handshake: ClientHandshakeOptions = {
+    host: target.port ? `${target.hostname}:${target.port}` : target.hostname,
+    path: `${target.pathname}${target.search}`,
+    protocols: options.protocols ?? [],
+    headers: options.headers ?? {},
+  };
+  if (options.origin !== undefined) handshake.origin = options.origin;
+
+  return new Promise((resolve, reject) => {
+    const socket = secure
+      ? tls.connect({
+          host,
+          port,
+          servername: net.isIP(host) ? undefined : host,
+          ALPNProtocols: ['http/1.1'],
+          ...options.tls,
+        })
+      : net.connect({ host, port });
+    const ws = new NodeWebSocket(socket, 'client', withNodeCodec(options));
+    let settled = false;
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      reject(err);
+    };
+    const onAbort = (): void => {
+      fail(options.signal?.reason ?? new ConnectionLostError('connection attempt aborted'));
+      ws.destroy();
+    };
+    if (options.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      try {
+        ws.connection.initiate(handshake);
+      } catch (err) {
+        fail(err as Error);
+        ws.destroy();
+      }
+    });
+    socket.once('error', (err) =>
+      fail(
+        new ConnectionLostError(`cannot connect to ${target.host}: ${err.message}`, { cause: err }),
+      ),
+    );
+    ws.once('open', () => {
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve(ws);
+    });
+    ws.once('close', (info) => {
+      options.signal?.removeEventListener('abort', onAbort);
+      const err: WebSocketError =
+        info.error ?? new HandshakeError('connection closed during the opening handshake');
+      fail(err);
+    });
+  });
+}

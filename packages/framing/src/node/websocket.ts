@@ -1,0 +1,283 @@
+/**
+ * A WebSocket over a Node socket (net or tls): the I/O half that drives the sans-IO engine.
+ * It owns the socket, the timers (handshake and closing-handshake timeouts), write batching and
+ * backpressure; the engine owns the protocol.
+ */
+import type { Socket } from 'node:net';
+import {
+  type CloseInfo,
+  type ConnectionHandler,
+  type ConnectionOptions,
+  type HandshakeRequest,
+  type OpenInfo,
+  type SendOptions,
+  WebSocketConnection,
+} from '../connection.js';
+import { ConnectionLostError, type WebSocketError } from '../errors.js';
+import type { HeaderList } from '../handshake/http.js';
+import { TypedEmitter } from './emitter.js';
+
+export interface NodeSocketOptions extends ConnectionOptions {
+  /** How long to wait for the peer's answer to our Close, and (client) for the server to close
+   * the TCP connection after the closing handshake, before dropping the socket. Default 3000 ms. */
+  closeTimeout?: number;
+  /** How long the opening handshake may take. Default 10000 ms. */
+  handshakeTimeout?: number;
+}
+
+export interface WebSocketEvents {
+  open: [info: OpenInfo];
+  message: [data: string | Uint8Array, isBinary: boolean];
+  ping: [payload: Uint8Array];
+  pong: [payload: Uint8Array];
+  /** The engine reported a fault (protocol error, handshake failure, lost connection). */
+  error: [error: WebSocketError];
+  /** The socket is closed; emitted exactly once. */
+  close: [info: CloseInfo];
+  /** The socket's write buffer drained after `send` returned false. */
+  drain: [];
+}
+
+/** A connected (or connecting) WebSocket on a Node socket. */
+export class NodeWebSocket extends TypedEmitter<WebSocketEvents> {
+  readonly connection: WebSocketConnection;
+  /** Server role: the handshake request, once received. */
+  request: HandshakeRequest | null = null;
+  private readonly socket: Socket;
+  private pending: Uint8Array[] = [];
+  private flushScheduled = false;
+  private closeInfo: CloseInfo | null = null;
+  private closeTimer: NodeJS.Timeout | null = null;
+  private handshakeTimer: NodeJS.Timeout | null = null;
+  private readonly closeTimeout: number;
+  private openInfo: OpenInfo | null = null;
+  private socketClosed = false;
+
+  constructor(
+    socket: Socket,
+    role: 'client' | 'server',
+    options: NodeSocketOptions,
+    onRequest?: (ws: NodeWebSocket, request: HandshakeRequest) => void,
+  ) {
+    super();
+    this.socket = socket;
+    this.closeTimeout = options.closeTimeout ?? 3000;
+    const handler: ConnectionHandler = {
+      write: (data) => this.queue(data),
+      open: (info) => {
+        this.clearHandshakeTimer();
+        this.openInfo = info;
+        this.emit('open', info);
+      },
+      message: (data, binary) => this.emit('message', data, binary),
+      ping: (payload) => this.emit('ping', payload),
+      pong: (payload) => this.emit('pong', payload),
+      closed: (info) => this.onEngineClosed(info),
+    };
+    if (role === 'server') {
+      handler.request = (request) => {
+        this.request = request;
+        if (onRequest) onRequest(this, request);
+        else this.connection.accept();
+      };
+    }
+    this.connection = new WebSocketConnection(role, handler, options);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.connection.receiveData(chunk);
+      this.flush();
+    });
+    socket.on('end', () => {
+      this.connection.receiveData(null);
+      socket.end();
+    });
+    socket.on('error', (err) => {
+      // ECONNRESET and friends: a loss without closing handshake (1006), reported on 'close'.
+      if (this.closeInfo === null) {
+        this.closeInfo = {
+          code: 1006,
+          reason: '',
+          wasClean: false,
+          error: new ConnectionLostError(err.message, { cause: err }),
+        };
+      }
+      this.connection.receiveData(null);
+    });
+    socket.on('close', () => this.onSocketClosed());
+    socket.on('drain', () => this.emit('drain'));
+    const handshakeTimeout = options.handshakeTimeout ?? 10_000;
+    this.handshakeTimer = setTimeout(() => {
+      if (this.connection.state === 'connecting')
+        this.destroy(new ConnectionLostError('opening handshake timed out'));
+    }, handshakeTimeout);
+    this.handshakeTimer.unref?.();
+  }
+
+  /** The negotiated subprotocol ("" when none). */
+  get protocol(): string {
+    return this.openInfo?.protocol ?? '';
+  }
+
+  /** The negotiated extensions header value ("" when none). */
+  get extensions(): string {
+    return this.openInfo?.extensions ?? '';
+  }
+
+  /** Headers of the peer's handshake message. */
+  get headers(): HeaderList | null {
+    return this.openInfo?.headers ?? null;
+  }
+
+  /** Bytes queued but not yet handed to the kernel. */
+  get bufferedAmount(): number {
+    let n = this.socket.writableLength;
+    for (const p of this.pending) n += p.length;
+    return n;
+  }
+
+  get state(): WebSocketConnection['state'] {
+    return this.connection.state;
+  }
+
+  /**
+   * Send a message. Returns false when the socket's buffer is above its high-water mark: wait for
+   * 'drain' before sending more (backpressure).
+   */
+  send(data: string | Uint8Array, opts?: SendOptions): boolean {
+    this.connection.send(data, opts);
+    return this.bufferedAmount < this.socket.writableHighWaterMark;
+  }
+
+  sendFragment(data: string | Uint8Array, fin: boolean, binary?: boolean): boolean {
+    this.connection.sendFragment(data, fin, binary);
+    return this.bufferedAmount < this.socket.writableHighWaterMark;
+  }
+
+  ping(payload?: Uint8Array | string): void {
+    this.connection.ping(payload);
+  }
+
+  pong(payload?: Uint8Array | string): void {
+    this.connection.pong(payload);
+  }
+
+  /** Start the closing handshake; the socket is dropped if the peer does not answer in time. */
+  close(code?: number | null, reason?: string): void {
+    this.connection.close(code, reason);
+    this.flush();
+    if (this.closeInfo === null) this.armCloseTimer();
+  }
+
+  /** Drop the connection at once, without a closing handshake. */
+  destroy(error?: WebSocketError): void {
+    if (this.closeInfo === null) {
+      this.closeInfo = {
+        code: 1006,
+        reason: '',
+        wasClean: false,
+        error: error ?? new ConnectionLostError('connection destroyed'),
+      };
+    }
+    this.socket.destroy();
+  }
+
+  /** Server role: accept the pending handshake (when an `onRequest` hook decides). */
+  accept(opts?: Parameters<WebSocketConnection['accept']>[0]): void {
+    this.connection.accept(opts);
+    this.flush();
+  }
+
+  /** Server role: refuse the pending handshake with an HTTP status. */
+  reject(status?: number, reason?: string): void {
+    this.connection.reject(status, reason);
+    this.flush();
+  }
+
+  /** Resolves when the socket is closed. */
+  closed(): Promise<CloseInfo> {
+    if (this.socketClosed && this.closeInfo) return Promise.resolve(this.closeInfo);
+    return new Promise((resolve) => this.once('close', resolve));
+  }
+
+  private queue(data: Uint8Array): void {
+    this.pending.push(data);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // Writes issued in one tick go out together (one syscall via cork/uncork).
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const pending = this.pending;
+    if (pending.length === 0 || this.socket.destroyed) {
+      this.pending = [];
+      return;
+    }
+    this.pending = [];
+    if (pending.length === 1) {
+      this.socket.write(pending[0]!);
+    } else {
+      this.socket.cork();
+      for (const p of pending) this.socket.write(p);
+      this.socket.uncork();
+    }
+  }
+
+  private onEngineClosed(info: CloseInfo): void {
+    this.clearHandshakeTimer();
+    if (this.closeInfo === null) this.closeInfo = info;
+    if (info.error && info.error.code !== 1006) this.emit('error', info.error);
+    this.flush();
+    if (this.connection.role === 'server' || !info.wasClean) {
+      // §7.1.1: the server closes the TCP connection first; after a failure either side may.
+      this.socket.end();
+      this.armCloseTimer();
+    } else {
+      // The client waits for the server to close, but not forever.
+      this.armCloseTimer();
+    }
+  }
+
+  private armCloseTimer(): void {
+    if (this.closeTimer !== null || this.socketClosed) return;
+    this.closeTimer = setTimeout(() => {
+      if (this.closeInfo === null) {
+        this.closeInfo = {
+          code: 1006,
+          reason: '',
+          wasClean: false,
+          error: new ConnectionLostError('peer did not complete the closing handshake in time'),
+        };
+      }
+      this.socket.destroy();
+    }, this.closeTimeout);
+    this.closeTimer.unref?.();
+  }
+
+  private clearHandshakeTimer(): void {
+    if (this.handshakeTimer !== null) {
+      clearTimeout(this.handshakeTimer);
+      this.handshakeTimer = null;
+    }
+  }
+
+  private onSocketClosed(): void {
+    if (this.socketClosed) return;
+    this.socketClosed = true;
+    this.clearHandshakeTimer();
+    if (this.closeTimer !== null) clearTimeout(this.closeTimer);
+    if (this.connection.state !== 'closed') this.connection.receiveData(null);
+    const info = this.closeInfo ?? {
+      code: 1006,
+      reason: '',
+      wasClean: false,
+      error: new ConnectionLostError(),
+    };
+    this.closeInfo = info;
+    if (info.code === 1006 && info.error && this.listenerCount('error') > 0)
+      this.emit('error', info.error);
+    this.emit('close', info);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * WAMP JSON serializer, subprotocol `wamp.2.json` (spec wamp.md "JSON"), with the binary
+ * convention of spec section "Binary support in JSON": a byte array travels as a JSON string
+ * of a NUL character followed by its base64 encoding, anywhere in the message.
+ */
+import { encodeBase64 } from './base64.js';
+import { ProtocolViolationError, SerializationError } from './errors.js';
+import type { DecodeLimits } from './limits.js';
+import { normalizeValue } from './normalize.js';
+import {
+  createArraySerializer,
+  type Serializer,
+  type SerializerOptions,
+  type ValueCodec,
+} from './serializer.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Checks a value before JSON.stringify, which would otherwise silently turn NaN/Infinity into
+ * null and drop undefined. Returns whether the value holds binary (then a replacer is needed).
+ */
+function inspect(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      if (value.charCodeAt(0) === 0) {
+        throw new SerializationError('a string starting with "\\0" would be read back as binary');
+      }
+      return false;
+    case 'number':
+      if (!Number.isFinite(value))
+        throw new SerializationError(`${value} is not representable in JSON`);
+      return false;
+    case 'boolean':
+      return false;
+    case 'object': {
+      if (value === null) return false;
+      if (value instanceof Uint8Array) return true;
+      if (depth > 512) throw new SerializationError('value nested too deeply');
+      let binary = false;
+      if (Array.isArray(value)) {
+        for (const v of value) if (inspect(v, depth + 1)) binary = true;
+      } else {
+        const obj = value as Record<string, unknown>;
+        for (const k in obj) {
+          const v = obj[k];
+          if (v !== undefined && inspect(v, depth + 1)) binary = true;
+        }
+      }
+      return binary;
+    }
+    default:
+      throw new SerializationError(`a ${typeof value} is not representable in JSON`);
+  }
+}
+
+function binaryReplacer(_key: string, value: unknown): unknown {
+  return value instanceof Uint8Array ? `\u0000${encodeBase64(value)}` : value;
+}
+
+/**
+ * JSON.parse rounds integer literals beyond 2^53 to a nearby double: a silently wrong value.
+ * When the text has a run of 16+ digits, find such literals outside strings and reject them.
+ */
+function rejectInexactIntegers(text: string): void {
+  if (!/\d{16}/.test(text)) return;
+  const limit = 2n ** 53n;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // skip a string literal
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i += 2;
+        else if (d === 34) break;
+        else i++;
+      }
+      i++;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      const start = i;
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if ((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45) i++;
+        else break;
+      }
+      const literal = text.slice(start, i);
+      if (/^-?\d{16,}$/.test(literal)) {
+        const v = BigInt(literal);
+        if (v > limit || v < -limit) {
+          throw new ProtocolViolationError(
+            `integer ${literal} is beyond 2^53 and cannot be represented exactly`,
+          );
+        }
+      }
+    } else {
+      i++;
+    }
+  }
+}
+
+export function encodeJson(value: unknown): string {
+  const binary = inspect(value, 0);
+  return binary ? JSON.stringify(value, binaryReplacer) : JSON.stringify(value);
+}
+
+export function decodeJson(data: Uint8Array | string, limits: DecodeLimits): unknown {
+  let text: string;
+  if (typeof data === 'string') {
+    text = data;
+  } else {
+    try {
+      text = utf8.decode(data);
+    } catch (e) {
+      throw new ProtocolViolationError('JSON message is not valid UTF-8', { cause: e });
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ProtocolViolationError(`invalid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  rejectInexactIntegers(text);
+  return normalizeValue(value, { maxDepth: limits.maxDepth, jsonBinary: true });
+}
+
+/** Array-level JSON codec (text). */
+export const jsonCodec: ValueCodec<string> = { encode: encodeJson, decode: decodeJson };
+
+export function createJsonSerializer(
+  options?: SerializerOptions,
+): Serializer & { serialize(msg: Parameters<Serializer['serialize']>[0]): string } {
+  return createArraySerializer('json', jsonCodec, options);
+}
+
+/** The JSON serializer with default limits. */
+export const jsonSerializer = /* @__PURE__ */ createJsonSerializer();
