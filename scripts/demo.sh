@@ -2,5 +2,5 @@
 # README Quick start command 1: install what is missing, then run the demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --npm-only
 node --conditions=wampkit-source --import tsx examples/echo/demo.ts

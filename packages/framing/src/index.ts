@@ -4,9 +4,12 @@
  */
 export {
   type Accelerator,
+  type AcceleratorOptions,
+  type AcceleratorPaths,
   BulkUtf8Validator,
   getAccelerator,
   jsAccelerator,
+  selectAccelerator,
   setAccelerator,
 } from './accel/accelerator.js';
 export { maskJs } from './accel/mask.js';

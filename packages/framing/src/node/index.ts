@@ -2,7 +2,11 @@
  * @wampkit/framing/node: WebSocket client and server over Node sockets (net and tls) on the
  * sans-IO engine, with node:zlib for permessage-deflate and Node's native UTF-8 validation.
  */
-export { nodeAccelerator } from './accelerator.js';
+export {
+  createNodeAccelerator,
+  type NodeAcceleratorOptions,
+  nodeAccelerator,
+} from './accelerator.js';
 export { type ConnectOptions, connect } from './client.js';
 export { installNodeDefaults } from './defaults.js';
 export { type ServerEvents, type ServerOptions, WebSocketServer } from './server.js';
