@@ -12,3 +12,7 @@ echo "== wasm module reproducible (rebuild, compare with the committed bytes)"
 bash scripts/build-wasm.sh --check
 echo "== tests"
 pnpm exec vitest run
+echo "== browser bundles"
+pnpm exec rollup -c --silent
+echo "== browser tests (Debian Chromium via Playwright)"
+pnpm exec playwright test
