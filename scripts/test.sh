@@ -8,6 +8,7 @@ echo "== lint + format"
 pnpm exec biome ci .
 echo "== typecheck + build"
 pnpm exec tsc -b
+pnpm exec tsc -p conformance/tsconfig.json
 echo "== wasm module reproducible (rebuild, compare with the committed bytes)"
 bash scripts/build-wasm.sh --check
 echo "== tests"
