@@ -1,0 +1,480 @@
+/**
+ * The router side of one WAMP session on one connection (spec basic "Sessions", "Protocol
+ * Errors", rfc/session-state-machine.md): the opening handshake through the authenticator hook,
+ * dispatch of established-session messages to the realm's broker and dealer, closing (GOODBYE
+ * either way, ABORT), strict handling of anything unexpected, and the bounded send path.
+ */
+import {
+  type Dict,
+  ProtocolViolationError,
+  type Serializer,
+  type SerializerId,
+  type WampMessage,
+} from '@wampkit/serializers';
+import type { AuthDecision, Authenticator } from './auth.js';
+import type { Call } from './dealer.js';
+import { ClientFeatures } from './features.js';
+import { nextSessionScopeId } from './ids.js';
+import type { Realm } from './realm.js';
+import type { Registration, Subscription } from './records.js';
+import type { CloseReason, PeerConnection, PeerHandler, TransportInfo } from './transport.js';
+
+/** What a session needs from the router that owns it. */
+export interface SessionHost {
+  readonly authenticator: Authenticator;
+  readonly maxQueueBytes: number;
+  readonly strictRequestIds: boolean;
+  readonly goodbyeTimeoutMs: number;
+  readonly agent: string;
+  readonly roles: Dict;
+  /** The realm to join, or undefined when it does not exist and cannot be created. */
+  realmFor(name: string): Realm | undefined;
+  newSessionId(): number;
+  releaseSessionId(id: number): void;
+  log(level: 'info' | 'warn', message: string): void;
+  sessionOpened(session: RouterSession): void;
+  sessionClosed(session: RouterSession): void;
+}
+
+export type SessionState =
+  /** Waiting for HELLO (a fresh connection, or after a GOODBYE exchange). */
+  | 'hello'
+  /** Waiting for the authenticator's decision. */
+  | 'authenticating'
+  /** CHALLENGE sent, waiting for AUTHENTICATE. */
+  | 'challenged'
+  | 'established'
+  /** GOODBYE sent by the router, waiting for the client's GOODBYE. */
+  | 'closing'
+  | 'closed';
+
+export class RouterSession {
+  /** Global-scope session ID; 0 until WELCOME. */
+  id = 0;
+  realm: Realm | null = null;
+  authid = '';
+  authrole = '';
+  authmethod = '';
+  authprovider = '';
+  authextra: Dict | undefined;
+  features = new ClientFeatures({});
+  state: SessionState = 'hello';
+  /** Last session-scope request ID received (client to router). */
+  lastRequestId = 0;
+  /** Last INVOCATION request ID sent (router to client). */
+  lastInvocationId = 0;
+  /** Dealer state: calls this session made, by CALL.Request. */
+  readonly calls = new Map<number, Call>();
+  /** Dealer state: invocations sent to this session, by INVOCATION.Request. */
+  readonly invocations = new Map<number, Call>();
+  readonly registrations = new Set<Registration>();
+  readonly subscriptions = new Set<Subscription>();
+  readonly handler: PeerHandler;
+  private helloDetails: Dict = {};
+  private helloRealm = '';
+  private challenge: { authmethod: string; extra: Dict } | null = null;
+  private goodbyeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Bumped on every state reset, so a late authenticator answer is recognized as stale. */
+  private epoch = 0;
+
+  constructor(
+    private readonly host: SessionHost,
+    readonly conn: PeerConnection,
+  ) {
+    this.handler = {
+      message: (data) => this.receive(data),
+      closed: () => this.transportClosed(),
+    };
+  }
+
+  get serializer(): Serializer {
+    return this.conn.serializer;
+  }
+
+  get transport(): TransportInfo {
+    return this.conn.info;
+  }
+
+  get strictRequestIds(): boolean {
+    return this.host.strictRequestIds;
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'established';
+  }
+
+  /** Session details as the session meta-API reports them. */
+  info(): Dict {
+    const d: Dict = {
+      session: this.id,
+      authid: this.authid,
+      authrole: this.authrole,
+      authmethod: this.authmethod,
+      authprovider: this.authprovider,
+      transport: { ...this.conn.info },
+    };
+    if (this.authextra !== undefined) d.authextra = this.authextra;
+    return d;
+  }
+
+  // ---- sending ---------------------------------------------------------------------------
+
+  /**
+   * Serializes and sends. Returns false when the message could not be sent: the session is not
+   * open for sending, the message is not representable in this session's serializer, or the
+   * send queue overflowed (then the connection is dropped).
+   */
+  send(msg: WampMessage): boolean {
+    if (this.state === 'closed') return false;
+    let data: string | Uint8Array;
+    try {
+      data = this.conn.serializer.serialize(msg);
+    } catch (e) {
+      this.host.log(
+        'warn',
+        `session ${this.id}: cannot serialize ${msg.type} as ${this.conn.serializer.id}: ${(e as Error).message}`,
+      );
+      return false;
+    }
+    return this.sendData(data);
+  }
+
+  /** Sends a message serialized once per serializer (event fan-out). */
+  sendShared(msg: WampMessage, cache: Map<SerializerId, string | Uint8Array | null>): boolean {
+    if (this.state === 'closed') return false;
+    const id = this.conn.serializer.id;
+    let data = cache.get(id);
+    if (data === undefined) {
+      try {
+        data = this.conn.serializer.serialize(msg);
+      } catch (e) {
+        this.host.log('warn', `cannot serialize ${msg.type} as ${id}: ${(e as Error).message}`);
+        data = null;
+      }
+      cache.set(id, data);
+    }
+    return data === null ? false : this.sendData(data);
+  }
+
+  private sendData(data: string | Uint8Array): boolean {
+    this.conn.send(data);
+    // DESIGN.md principle 7: the per-session send queue is bounded. A peer that does not read
+    // is disconnected rather than allowed to grow the router's memory.
+    if (this.conn.bufferedAmount > this.host.maxQueueBytes) {
+      this.host.log(
+        'warn',
+        `session ${this.id}: send queue ${this.conn.bufferedAmount} bytes exceeds ${this.host.maxQueueBytes}; disconnecting`,
+      );
+      this.overflowed();
+      return false;
+    }
+    return true;
+  }
+
+  // ---- receiving -------------------------------------------------------------------------
+
+  private receive(data: string | Uint8Array): void {
+    if (this.state === 'closed') return;
+    let msg: WampMessage;
+    try {
+      msg = this.conn.serializer.unserialize(data);
+    } catch (e) {
+      const reason = e instanceof ProtocolViolationError ? e.message : String(e);
+      this.protocolViolation(`malformed message: ${reason}`);
+      return;
+    }
+    try {
+      this.dispatch(msg);
+    } catch (e) {
+      if (e instanceof ProtocolViolationError) {
+        this.protocolViolation(e.message);
+        return;
+      }
+      // A router bug must not take the process down; the offending session is closed.
+      this.host.log(
+        'warn',
+        `session ${this.id}: internal error on ${msg.type}: ${(e as Error).stack}`,
+      );
+      this.abort('wamp.error.internal_error', 'internal router error', 'protocol-violation');
+    }
+  }
+
+  private dispatch(msg: WampMessage): void {
+    switch (this.state) {
+      case 'hello':
+        if (msg.type === 'HELLO') this.onHello(msg.realm, msg.details);
+        else if (msg.type === 'ABORT') this.terminate('normal');
+        else this.protocolViolation(`received ${msg.type} before HELLO`);
+        return;
+      case 'authenticating':
+        if (msg.type === 'ABORT') this.terminate('normal');
+        else this.protocolViolation(`received ${msg.type} while authenticating`);
+        return;
+      case 'challenged':
+        if (msg.type === 'AUTHENTICATE') this.onAuthenticate(msg.signature, msg.extra);
+        else if (msg.type === 'ABORT') this.terminate('normal');
+        else this.protocolViolation(`received ${msg.type}, expected AUTHENTICATE`);
+        return;
+      case 'closing':
+        // Spec basic "GOODBYE": after sending GOODBYE, ignore all but the answering GOODBYE.
+        if (msg.type === 'GOODBYE' || msg.type === 'ABORT') this.terminate('normal');
+        return;
+      case 'closed':
+        return;
+      case 'established':
+        this.dispatchEstablished(msg);
+        return;
+    }
+  }
+
+  private dispatchEstablished(msg: WampMessage): void {
+    const realm = this.realm!;
+    switch (msg.type) {
+      case 'SUBSCRIBE':
+        this.checkNewRequestId(msg.request, msg.type);
+        realm.broker.subscribe(this, msg);
+        return;
+      case 'UNSUBSCRIBE':
+        this.checkNewRequestId(msg.request, msg.type);
+        realm.broker.unsubscribe(this, msg);
+        return;
+      case 'PUBLISH':
+        this.checkNewRequestId(msg.request, msg.type);
+        realm.broker.publish(this, msg);
+        return;
+      case 'REGISTER':
+        this.checkNewRequestId(msg.request, msg.type);
+        realm.dealer.register(this, msg);
+        return;
+      case 'UNREGISTER':
+        this.checkNewRequestId(msg.request, msg.type);
+        realm.dealer.unregister(this, msg);
+        return;
+      case 'CALL':
+        realm.dealer.call(this, msg);
+        return;
+      case 'CANCEL':
+        realm.dealer.cancel(this, msg);
+        return;
+      case 'YIELD':
+        realm.dealer.yield(this, msg);
+        return;
+      case 'ERROR':
+        if (msg.requestType !== 68) {
+          this.protocolViolation(
+            `ERROR for message type ${msg.requestType}: a client only sends ERROR for INVOCATION (68)`,
+          );
+          return;
+        }
+        realm.dealer.invocationError(this, msg);
+        return;
+      case 'GOODBYE':
+        // Spec basic "GOODBYE": answer, and the session is over; the connection may carry a new one.
+        this.send({ type: 'GOODBYE', details: {}, reason: 'wamp.close.goodbye_and_out' });
+        this.leaveRealm();
+        this.state = 'hello';
+        this.epoch++;
+        return;
+      case 'ABORT':
+        this.terminate('normal');
+        return;
+      default:
+        this.protocolViolation(`unexpected ${msg.type} message from a client`);
+        return;
+    }
+  }
+
+  /**
+   * Session-scope request IDs of new requests must be sequential (spec basic "Protocol Errors").
+   * Throws ProtocolViolationError.
+   */
+  checkNewRequestId(request: number, type: string): void {
+    const expected = nextSessionScopeId(this.lastRequestId);
+    if (this.host.strictRequestIds && request !== expected) {
+      throw new ProtocolViolationError(
+        `${type} request ID ${request} is not sequential (expected ${expected})`,
+      );
+    }
+    this.lastRequestId = request;
+  }
+
+  // ---- opening handshake -----------------------------------------------------------------
+
+  private onHello(realmName: string, details: Dict): void {
+    const features = new ClientFeatures(details);
+    if (features.announcedRoles().length === 0) {
+      this.protocolViolation(
+        'HELLO announces none of the roles publisher, subscriber, caller, callee',
+      );
+      return;
+    }
+    if (this.host.realmFor(realmName) === undefined) {
+      this.abort('wamp.error.no_such_realm', `no realm "${realmName}" on this router`, 'normal');
+      return;
+    }
+    this.features = features;
+    this.helloDetails = details;
+    this.helloRealm = realmName;
+    this.state = 'authenticating';
+    const request = { realm: realmName, details, transport: this.conn.info };
+    this.decide(() => this.host.authenticator.hello(request));
+  }
+
+  private onAuthenticate(signature: string, extra: Dict): void {
+    const authenticate = this.host.authenticator.authenticate;
+    const challenge = this.challenge!;
+    this.state = 'authenticating';
+    if (authenticate === undefined) {
+      this.abort('wamp.error.authentication_failed', 'unexpected AUTHENTICATE', 'normal');
+      return;
+    }
+    const request = {
+      realm: this.helloRealm,
+      details: this.helloDetails,
+      transport: this.conn.info,
+      signature,
+      extra,
+      challenge,
+    };
+    this.decide(() => authenticate.call(this.host.authenticator, request));
+  }
+
+  private decide(step: () => AuthDecision | Promise<AuthDecision>): void {
+    const epoch = this.epoch;
+    const fail = (e: unknown): void => {
+      if (this.epoch !== epoch || this.state !== 'authenticating') return;
+      this.host.log('warn', `authenticator failed: ${(e as Error)?.message ?? e}`);
+      this.abort('wamp.error.authentication_failed', 'authentication failed', 'normal');
+    };
+    let decision: AuthDecision | Promise<AuthDecision>;
+    try {
+      decision = step();
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (decision instanceof Promise) {
+      decision.then((d) => {
+        if (this.epoch === epoch && this.state === 'authenticating') this.apply(d);
+      }, fail);
+    } else {
+      this.apply(decision);
+    }
+  }
+
+  private apply(d: AuthDecision): void {
+    if (d.kind === 'abort') {
+      this.abort(d.reason, d.message, 'normal');
+      return;
+    }
+    if (d.kind === 'challenge') {
+      if (this.host.authenticator.authenticate === undefined) {
+        this.abort('wamp.error.authentication_failed', 'authenticator cannot verify', 'normal');
+        return;
+      }
+      this.challenge = { authmethod: d.authmethod, extra: d.extra };
+      this.state = 'challenged';
+      this.send({ type: 'CHALLENGE', authMethod: d.authmethod, extra: d.extra });
+      return;
+    }
+    const realm = this.host.realmFor(this.helloRealm);
+    if (realm === undefined) {
+      this.abort('wamp.error.no_such_realm', `no realm "${this.helloRealm}"`, 'normal');
+      return;
+    }
+    this.id = this.host.newSessionId();
+    this.authid = d.authid;
+    this.authrole = d.authrole;
+    this.authmethod = d.authmethod;
+    this.authprovider = d.authprovider;
+    this.authextra = d.authextra;
+    this.lastRequestId = 0;
+    this.lastInvocationId = 0;
+    const details: Dict = {
+      realm: realm.name,
+      authid: d.authid,
+      authrole: d.authrole,
+      authmethod: d.authmethod,
+      authprovider: d.authprovider,
+      roles: this.host.roles,
+      agent: this.host.agent,
+    };
+    if (d.authextra !== undefined) details.authextra = d.authextra;
+    this.state = 'established';
+    this.realm = realm;
+    this.host.sessionOpened(this);
+    if (!this.send({ type: 'WELCOME', session: this.id, details })) return;
+    realm.attach(this);
+  }
+
+  // ---- closing ---------------------------------------------------------------------------
+
+  /**
+   * Router-initiated close of an established session (spec basic "GOODBYE"): GOODBYE, then the
+   * session leaves the realm at once; the connection closes on the client's GOODBYE or a timeout.
+   */
+  goodbye(reason: string, message?: string): void {
+    if (this.state !== 'established') return;
+    const details: Dict = message === undefined ? {} : { message };
+    if (!this.send({ type: 'GOODBYE', details, reason })) return; // overflowed: already closed
+    this.leaveRealm();
+    this.state = 'closing';
+    this.goodbyeTimer = setTimeout(() => this.terminate('normal'), this.host.goodbyeTimeoutMs);
+    this.goodbyeTimer.unref?.();
+  }
+
+  /** ABORT with `wamp.error.protocol_violation`; the session and connection end. */
+  protocolViolation(message: string): void {
+    this.host.log('info', `session ${this.id || '(joining)'}: protocol violation: ${message}`);
+    this.abort('wamp.error.protocol_violation', message, 'protocol-violation');
+  }
+
+  /** Sends ABORT, ends the session, closes the connection. */
+  abort(reason: string, message: string | undefined, close: CloseReason): void {
+    if (this.state === 'closed') return;
+    this.send({ type: 'ABORT', details: message === undefined ? {} : { message }, reason });
+    this.terminate(close);
+  }
+
+  /** Ends the session (if joined) and closes the connection. */
+  terminate(reason: CloseReason): void {
+    if (this.state === 'closed') return;
+    this.leaveRealm();
+    this.state = 'closed';
+    this.epoch++;
+    if (this.goodbyeTimer !== null) clearTimeout(this.goodbyeTimer);
+    this.conn.close(reason);
+  }
+
+  /**
+   * The send queue overflowed: stop sending at once and drop the connection; the realm is left
+   * in a microtask so that a fan-out loop in progress is not modified under its feet.
+   */
+  private overflowed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.epoch++;
+    if (this.goodbyeTimer !== null) clearTimeout(this.goodbyeTimer);
+    this.conn.close('overflow');
+    queueMicrotask(() => this.leaveRealm());
+  }
+
+  private transportClosed(): void {
+    this.leaveRealm();
+    this.state = 'closed';
+    this.epoch++;
+    if (this.goodbyeTimer !== null) clearTimeout(this.goodbyeTimer);
+  }
+
+  /** Leaves the realm: every registration, subscription and pending call is disposed of. */
+  private leaveRealm(): void {
+    const realm = this.realm;
+    if (realm === null) return;
+    this.realm = null;
+    // Nothing more is sent to a session that is leaving (not even its own meta-events).
+    this.state = 'closed';
+    realm.detach(this);
+    this.host.sessionClosed(this);
+    this.host.releaseSessionId(this.id);
+  }
+}

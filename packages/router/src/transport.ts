@@ -1,0 +1,47 @@
+/**
+ * The boundary between a transport (WebSocket now, RawSocket later) and the router: the transport
+ * frames bytes and picks the serializer; the router sees one `PeerConnection` per connection and
+ * answers with a `PeerHandler` that the transport feeds.
+ */
+import type { Serializer } from '@wampkit/serializers';
+
+/** Implementation-defined description of the transport, shown by `wamp.session.get`. */
+export interface TransportInfo {
+  /** e.g. `websocket`. */
+  readonly type: string;
+  /** Negotiated WAMP subprotocol / serializer, e.g. `wamp.2.json`. */
+  readonly protocol: string;
+  /** Remote address, when the transport knows it. */
+  readonly peer?: string;
+  readonly [key: string]: unknown;
+}
+
+/** Why the router closes a connection; a transport maps it to its own close code. */
+export type CloseReason =
+  /** Orderly end (after GOODBYE or ABORT in answer to a normal condition). */
+  | 'normal'
+  /** The peer violated the WAMP protocol (after ABORT wamp.error.protocol_violation). */
+  | 'protocol-violation'
+  /** The router is shutting down. */
+  | 'shutdown'
+  /** The peer's send queue exceeded its bound; nothing more can be sent. */
+  | 'overflow';
+
+export interface PeerConnection {
+  readonly serializer: Serializer;
+  readonly info: TransportInfo;
+  /** Sends one serialized message (text for JSON, binary otherwise). */
+  send(data: string | Uint8Array): void;
+  /** Bytes accepted by `send` but not yet written to the network. */
+  readonly bufferedAmount: number;
+  /** Closes the connection after what was sent so far is flushed (unless 'overflow'). */
+  close(reason: CloseReason, message?: string): void;
+}
+
+/** What the router gives back for a connection; the transport calls it. */
+export interface PeerHandler {
+  /** One complete transport message (a serialized WAMP message). */
+  message(data: string | Uint8Array): void;
+  /** The connection is gone (closed by either side or lost). Called once. */
+  closed(): void;
+}
