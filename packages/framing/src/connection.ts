@@ -63,6 +63,26 @@ export interface ConnectionOptions extends Limits {
   fragmentSize?: number;
   /** Server: subprotocols we speak, most preferred first (used when `request` is not handled). */
   protocols?: readonly string[];
+  /**
+   * Allocates the buffers the engine fills completely before anyone reads them (outgoing frames,
+   * payloads that arrive in pieces). The memory need not be zeroed: the Node adapter passes
+   * `Buffer.allocUnsafe`, which skips the zero-fill and pools small buffers (`pnpm bench
+   * websocket`). Default: `new Uint8Array(size)`.
+   */
+  allocate?: (size: number) => Uint8Array;
+  /** UTF-8 encoding of outgoing text, where the runtime has something faster than TextEncoder. */
+  textEncoding?: TextEncoding;
+}
+
+/**
+ * Writes text as UTF-8 straight into a frame, without an intermediate encoded copy. Both methods
+ * must agree, and encode lone surrogates as U+FFFD as TextEncoder does.
+ */
+export interface TextEncoding {
+  /** Number of UTF-8 bytes `text` encodes to. */
+  byteLength(text: string): number;
+  /** Writes `text` as UTF-8 into `dest` at `offset` (exactly byteLength(text) bytes). */
+  encodeInto(text: string, dest: Uint8Array, offset: number): void;
 }
 
 export interface ClientHandshakeOptions {
@@ -148,7 +168,9 @@ const DEFAULT_MAX_SIZE = 16 * 1024 * 1024;
 const DEFAULT_MAX_HANDSHAKE = 16 * 1024;
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is message content (§5.6), not a byte-order mark to strip.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const allocateZeroed = (size: number): Uint8Array => new Uint8Array(size);
 
 enum Parse {
   Header,
@@ -170,6 +192,8 @@ export class WebSocketConnection {
   private readonly fragmentSize: number;
   private readonly deflateOptions: DeflateOptions | null;
   private readonly serverProtocols: readonly string[];
+  private readonly allocate: (size: number) => Uint8Array;
+  private readonly textEncoding: TextEncoding | null;
   private deflate: PerMessageDeflate | null = null;
   private deflateOffer: ExtensionOffer | null = null;
 
@@ -202,6 +226,8 @@ export class WebSocketConnection {
   private messageCompressed = false;
   private fragments: Uint8Array[] = [];
   private messageSize = 0;
+  private messageText = false;
+  /** Incremental UTF-8 state, created only when a text message arrives in more than one piece. */
   private validator: Utf8Validator | null = null;
 
   // Outgoing fragmented message (sendFragment).
@@ -222,6 +248,8 @@ export class WebSocketConnection {
         : options.deflate
       : null;
     this.serverProtocols = options.protocols ?? [];
+    this.allocate = options.allocate ?? allocateZeroed;
+    this.textEncoding = options.textEncoding ?? null;
     for (const [name, value] of [
       ['maxFrameSize', this.maxFrameSize],
       ['maxMessageSize', this.maxMessageSize],
@@ -614,7 +642,8 @@ export class WebSocketConnection {
         this.messageOpcode = this.opcode;
         this.messageCompressed = this.rsv1;
         this.messageSize = 0;
-        this.validator = this.opcode === Opcode.Text ? this.accel.createUtf8Validator() : null;
+        this.messageText = this.opcode === Opcode.Text;
+        this.validator = null;
       }
     }
     this.payload = EMPTY;
@@ -642,8 +671,9 @@ export class WebSocketConnection {
       this.payloadFilled = need;
       return true;
     }
+    // Every byte is written below before the payload is used, so `allocate` need not zero.
     if (this.payload.length !== this.payloadLength)
-      this.payload = new Uint8Array(this.payloadLength);
+      this.payload = this.allocate(this.payloadLength);
     while (this.payloadFilled < this.payloadLength && this.chunks.length > 0) {
       const chunk = this.chunks[0]!;
       const take = Math.min(
@@ -675,13 +705,8 @@ export class WebSocketConnection {
       }
     }
     const complete = this.payloadFilled === this.payloadLength;
-    if (
-      !complete &&
-      this.validator !== null &&
-      !this.isMessageCompressed() &&
-      !isControl(this.opcode)
-    ) {
-      if (!this.validator.update(this.payload, this.textCheckedTo, this.payloadFilled)) {
+    if (!complete && this.messageText && !this.isMessageCompressed() && !isControl(this.opcode)) {
+      if (!this.textValidator().update(this.payload, this.textCheckedTo, this.payloadFilled)) {
         throw new InvalidPayloadError('text message is not valid UTF-8');
       }
       this.textCheckedTo = this.payloadFilled;
@@ -708,6 +733,20 @@ export class WebSocketConnection {
     } else {
       data = payload.length > 0 ? [payload] : [];
     }
+    if (this.fin && this.fragments.length === 0 && data.length <= 1) {
+      // The common case: the whole message is this frame's one piece (or nothing).
+      const message = data.length === 1 ? data[0]! : EMPTY;
+      this.messageSize += message.length;
+      if (this.messageSize > this.maxMessageSize) {
+        throw new MessageTooBigError(
+          `message exceeds the ${this.maxMessageSize}-byte limit`,
+          this.maxMessageSize,
+        );
+      }
+      if (this.messageText) this.checkLastText(message);
+      this.deliver(message);
+      return;
+    }
     for (const piece of data) {
       this.messageSize += piece.length;
       if (this.messageSize > this.maxMessageSize) {
@@ -716,9 +755,9 @@ export class WebSocketConnection {
           this.maxMessageSize,
         );
       }
-      if (this.validator !== null) {
+      if (this.messageText) {
         const start = this.messageCompressed ? 0 : this.textCheckedTo;
-        if (!this.validator.update(piece, start, piece.length)) {
+        if (!this.textValidator().update(piece, start, piece.length)) {
           throw new InvalidPayloadError('text message is not valid UTF-8');
         }
       }
@@ -732,11 +771,35 @@ export class WebSocketConnection {
       this.fragments.length === 1
         ? this.fragments[0]!
         : concatAll(this.fragments, this.messageSize);
-    const binary = this.messageOpcode === Opcode.Binary;
     this.fragments = [];
+    this.deliver(message);
+  }
+
+  private textValidator(): Utf8Validator {
+    if (this.validator === null) this.validator = this.accel.createUtf8Validator();
+    return this.validator;
+  }
+
+  /**
+   * UTF-8 check (§8.1) of the last piece of a text message whose earlier pieces, if any, went
+   * through the incremental validator: one bulk call when there were none. On failure the
+   * incremental validator names the fault, so the close reasons match the piecewise path.
+   */
+  private checkLastText(piece: Uint8Array): void {
+    const start = this.messageCompressed ? 0 : this.textCheckedTo;
+    if (this.validator === null && this.accel.isUtf8(piece, start, piece.length)) return;
+    const v = this.textValidator();
+    if (!v.update(piece, start, piece.length))
+      throw new InvalidPayloadError('text message is not valid UTF-8');
+    if (!v.finish()) throw new InvalidPayloadError('text message ends inside a UTF-8 sequence');
+  }
+
+  private deliver(message: Uint8Array): void {
+    const binary = this.messageOpcode === Opcode.Binary;
     this.messageOpcode = 0;
     this.messageCompressed = false;
     this.messageSize = 0;
+    this.messageText = false;
     this.validator = null;
     this.handler.message?.(binary ? message : decoder.decode(message), binary);
   }
@@ -779,9 +842,21 @@ export class WebSocketConnection {
   send(data: string | Uint8Array, opts: SendOptions = {}): void {
     this.assertCanSend();
     if (this.sendingFragmented) throw new InvalidStateError('a fragmented message is being sent');
-    const bytes = typeof data === 'string' ? encoder.encode(data) : data;
     const binary = opts.binary ?? typeof data !== 'string';
     const opcode = binary ? Opcode.Binary : Opcode.Text;
+    const te = this.textEncoding;
+    if (typeof data === 'string' && te !== null) {
+      // Text goes straight into the frame when it is sent whole and uncompressed.
+      const length = te.byteLength(data);
+      if (
+        (this.fragmentSize <= 0 || length <= this.fragmentSize) &&
+        (this.deflate === null || opts.compress === false || length < this.deflate.threshold)
+      ) {
+        this.writeTextFrame(opcode, data, length);
+        return;
+      }
+    }
+    const bytes = typeof data === 'string' ? this.encodeText(data) : data;
     let payload = bytes;
     let compressed = false;
     if (
@@ -819,7 +894,7 @@ export class WebSocketConnection {
    */
   sendFragment(data: string | Uint8Array, fin: boolean, binary = typeof data !== 'string'): void {
     this.assertCanSend();
-    const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+    const bytes = typeof data === 'string' ? this.encodeText(data) : data;
     const opcode = this.sendingFragmented
       ? Opcode.Continuation
       : binary
@@ -860,6 +935,9 @@ export class WebSocketConnection {
     if (code !== null && !isValidWireCloseCode(code))
       throw new RangeError(`close code ${code} cannot be sent`);
     if (code === null && reason !== '') throw new RangeError('a close reason needs a close code');
+    // §5.5: check the reason before any state change, so a refused close leaves us open.
+    if (encoder.encode(reason).length > 123)
+      throw new RangeError('close reason longer than 123 bytes');
     this.stateValue = 'closing';
     this.sendClose(code, reason);
   }
@@ -899,13 +977,32 @@ export class WebSocketConnection {
     }
   }
 
+  private encodeText(text: string): Uint8Array {
+    const te = this.textEncoding;
+    if (te === null) return encoder.encode(text);
+    const out = this.allocate(te.byteLength(text));
+    te.encodeInto(text, out, 0);
+    return out;
+  }
+
+  /** One final, uncompressed frame with `text` encoded in place; clients mask it (§5.3). */
+  private writeTextFrame(opcode: number, text: string, length: number): void {
+    const key = this.role === 'client' ? randomBytes(4) : null;
+    const hsize = headerSize(length, key !== null);
+    const out = this.allocate(hsize + length);
+    writeHeader(out, true, false, opcode, length, key);
+    this.textEncoding!.encodeInto(text, out, hsize);
+    if (key !== null && length > 0) this.accel.mask(out, hsize, key, 0, out, hsize, length);
+    this.handler.write(out);
+  }
+
   /** Frames and writes a payload; clients mask with a fresh key (§5.3). */
   private writeFrame(fin: boolean, rsv1: boolean, opcode: number, payload: Uint8Array): void {
     const length = payload.length;
     if (this.role === 'client') {
       const key = randomBytes(4);
       const hsize = headerSize(length, true);
-      const out = new Uint8Array(hsize + length);
+      const out = this.allocate(hsize + length);
       writeHeader(out, fin, rsv1, opcode, length, key);
       if (length > 0) this.accel.mask(payload, 0, key, 0, out, hsize, length);
       this.handler.write(out);
@@ -914,12 +1011,12 @@ export class WebSocketConnection {
     const hsize = headerSize(length, false);
     // Small frames go out as one buffer; large ones as header + payload to avoid a copy.
     if (length <= 16384) {
-      const out = new Uint8Array(hsize + length);
+      const out = this.allocate(hsize + length);
       writeHeader(out, fin, rsv1, opcode, length, null);
       out.set(payload, hsize);
       this.handler.write(out);
     } else {
-      const header = new Uint8Array(hsize);
+      const header = this.allocate(hsize);
       writeHeader(header, fin, rsv1, opcode, length, null);
       this.handler.write(header);
       this.handler.write(payload);

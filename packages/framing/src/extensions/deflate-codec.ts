@@ -47,11 +47,15 @@ const WINDOW = 32768;
 
 /**
  * fflate codec. fflate's streaming compressor cannot end a message on a byte boundary with an
- * empty stored block (its flush keeps partial bits), so each message is compressed on its own
- * (negotiation declares no context takeover for our sending direction) and ends in a block with
- * BFINAL set, which RFC 7692 §7.2.3.4 allows. It cannot limit its window, so when the peer asks
- * for fewer than 15 window bits it stores the data uncompressed (level 0) instead. Decompression
- * keeps the peer's window across messages (context takeover) via fflate's dictionary option.
+ * empty stored block (its sync flush corrupts output past 32 KiB in 0.8.3), so each message is
+ * compressed on its own (negotiation declares no context takeover for our sending direction) and
+ * ends in a block with BFINAL set (RFC 7692 §7.2.3.4). That is only safe when the peer agreed to
+ * reset its inflater per message (our *_no_context_takeover echoed in the response): an inflater
+ * kept across messages (Autobahn|Python) reads nothing after a final block. Otherwise messages
+ * go as non-final stored blocks (uncompressed but valid DEFLATE). It cannot limit its window,
+ * so when the peer asks for fewer than 15 window bits it stores the data uncompressed (level 0)
+ * instead. Decompression keeps the peer's window across messages (context takeover) via
+ * fflate's dictionary option.
  */
 export const fflateCodec: DeflateCodecFactory = (params) => {
   const level = (params.compressWindowBits < 15 ? 0 : params.level) as
@@ -79,6 +83,8 @@ export const fflateCodec: DeflateCodecFactory = (params) => {
       (chunk, final) => {
         outputs.push(chunk);
         produced += chunk.length;
+        // The window spans every fragment of every message, not only the last call's output.
+        if (!params.decompressNoContextTakeover) window = keepWindow(window, [chunk]);
         if (final) streamEnded = true;
       },
     );
@@ -88,7 +94,7 @@ export const fflateCodec: DeflateCodecFactory = (params) => {
   return {
     contextTakeover: false,
     compress(data) {
-      return deflateSync(data, { level });
+      return params.compressNoContextTakeover ? deflateSync(data, { level }) : storedBlocks(data);
     },
     decompress(data, fin, limit) {
       outputs = [];
@@ -111,7 +117,6 @@ export const fflateCodec: DeflateCodecFactory = (params) => {
       feed(data);
       if (fin) {
         if (!streamEnded) feed(DEFLATE_TAIL);
-        window = keepWindow(window, outputs);
         if (params.decompressNoContextTakeover) window = new Uint8Array(0);
         inflater = null;
       }
@@ -124,6 +129,28 @@ export const fflateCodec: DeflateCodecFactory = (params) => {
     },
   };
 };
+
+/**
+ * Non-final stored blocks (RFC 1951 §3.2.4), then the 3 header bits of the empty stored block
+ * whose 00 00 FF FF the receiver appends (RFC 7692 §7.2.1); the stream never ends.
+ */
+function storedBlocks(data: Uint8Array): Uint8Array {
+  const blocks = Math.ceil(data.length / 65535);
+  const out = new Uint8Array(data.length + 5 * blocks + 1);
+  let pos = 0;
+  for (let off = 0; off < data.length; off += 65535) {
+    const len = Math.min(65535, data.length - off);
+    out[pos] = 0; // BFINAL 0, BTYPE 00, padding to the byte boundary
+    out[pos + 1] = len & 0xff;
+    out[pos + 2] = len >>> 8;
+    out[pos + 3] = ~len & 0xff;
+    out[pos + 4] = (~len >>> 8) & 0xff;
+    out.set(data.subarray(off, off + len), pos + 5);
+    pos += 5 + len;
+  }
+  out[pos] = 0;
+  return out;
+}
 
 function keepWindow(previous: Uint8Array, chunks: Uint8Array[]): Uint8Array {
   let size = previous.length;

@@ -5,11 +5,13 @@
 export interface ExtensionOffer {
   name: string;
   params: Map<string, string | true>;
+  /** Set when a parameter was repeated: the item parses, but its extension must refuse it. */
+  repeated?: string;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Parses a header value; throws SyntaxError on grammar violations or repeated parameters. */
+/** Parses a header value; throws SyntaxError on grammar violations (repeats are marked). */
 export function parseExtensions(header: string): ExtensionOffer[] {
   const out: ExtensionOffer[] = [];
   for (const item of splitOutsideQuotes(header, ',')) {
@@ -18,14 +20,18 @@ export function parseExtensions(header: string): ExtensionOffer[] {
     const name = (nameRaw ?? '').trim();
     if (!TOKEN.test(name)) throw new SyntaxError(`invalid extension name ${JSON.stringify(name)}`);
     const params = new Map<string, string | true>();
+    let repeated: string | undefined;
     for (const part of paramParts) {
       const eq = part.indexOf('=');
       const key = (eq < 0 ? part : part.slice(0, eq)).trim();
       if (!TOKEN.test(key))
         throw new SyntaxError(`invalid extension parameter ${JSON.stringify(key)}`);
-      if (params.has(key)) throw new SyntaxError(`repeated extension parameter ${key}`);
+      // A repeated parameter is valid §9.1 grammar; the extension decides (RFC 7692 §7.1
+      // declines such an offer), so it is marked rather than thrown.
+      const seen = params.has(key);
       if (eq < 0) {
-        params.set(key, true);
+        if (seen) repeated = key;
+        else params.set(key, true);
         continue;
       }
       let value = part.slice(eq + 1).trim();
@@ -36,9 +42,10 @@ export function parseExtensions(header: string): ExtensionOffer[] {
       }
       // §9.1: a quoted value must still conform to the token ABNF once unquoted.
       if (!TOKEN.test(value)) throw new SyntaxError(`invalid value for ${key}`);
-      params.set(key, value);
+      if (seen) repeated = key;
+      else params.set(key, value);
     }
-    out.push({ name, params });
+    out.push(repeated === undefined ? { name, params } : { name, params, repeated });
   }
   return out;
 }

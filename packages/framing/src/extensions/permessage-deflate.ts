@@ -3,6 +3,8 @@
  * choice among offers, and the client's check of the server's response. The result is a
  * `PerMessageDeflate` that the connection uses per message (§6, §7.2).
  */
+
+import { MessageTooBigError } from '../errors.js';
 import {
   type CodecParams,
   type DeflateCodec,
@@ -115,10 +117,14 @@ export function clientOffer(opts: DeflateOptions): ExtensionOffer {
 export function acceptResponse(offer: ExtensionOffer, response: ExtensionOffer): DeflateParams {
   const result: DeflateParams = {
     serverNoContextTakeover: false,
-    clientNoContextTakeover: offer.params.has('client_no_context_takeover'),
+    // §7.1.1.2: our offer's client_no_context_takeover is only a hint; the server keeps its
+    // inflater between messages unless the response carries it (see fflateCodec).
+    clientNoContextTakeover: false,
     serverMaxWindowBits: 15,
     clientMaxWindowBits: 15,
   };
+  if (response.repeated !== undefined)
+    throw new DeflateNegotiationError(`repeated parameter ${response.repeated} in response`);
   for (const [key, value] of response.params) {
     if (!KNOWN.has(key)) throw new DeflateNegotiationError(`unknown parameter ${key} in response`);
     switch (key) {
@@ -177,6 +183,9 @@ export function negotiateServer(
     let clientBits: number | true | undefined;
     try {
       parsed = {};
+      // §7.1: an offer with a repeated parameter is declined.
+      if (offer.repeated !== undefined)
+        throw new DeflateNegotiationError(`repeated parameter ${offer.repeated}`);
       for (const [key, value] of offer.params) {
         if (!KNOWN.has(key)) throw new DeflateNegotiationError(`unknown parameter ${key}`);
         parsed[key] = value;
@@ -233,6 +242,9 @@ export function negotiateServer(
 export class PerMessageDeflate {
   readonly threshold: number;
   private readonly codec: DeflateCodec;
+  /** Compressed bytes of the message being received, and their bound (-1: no message yet). */
+  private inputSize = 0;
+  private inputLimit = -1;
 
   constructor(
     readonly params: DeflateParams,
@@ -256,6 +268,21 @@ export class PerMessageDeflate {
   }
 
   decompress(data: Uint8Array, fin: boolean, limit: number): Uint8Array[] {
+    // A message's DEFLATE form is at most slightly larger than the message (stored blocks add
+    // 5 bytes per block). Input past that bound (e.g. endless empty blocks, which inflate to
+    // nothing) is refused, so neither the codec nor the peer can pile up memory.
+    if (this.inputLimit < 0) this.inputLimit = limit + Math.floor(limit / 64) + 1024;
+    this.inputSize += data.length;
+    if (this.inputSize > this.inputLimit) {
+      throw new MessageTooBigError(
+        `compressed message exceeds ${this.inputLimit} bytes`,
+        this.inputLimit,
+      );
+    }
+    if (fin) {
+      this.inputSize = 0;
+      this.inputLimit = -1;
+    }
     return this.codec.decompress(data, fin, limit);
   }
 
