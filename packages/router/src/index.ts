@@ -3,6 +3,7 @@
  * deployments connect wampkit to Crossbar.io, Bondy or Nexus instead.
  */
 import { Router, type RouterOptions } from './router.js';
+import type { RawSocketListener, RawSocketListenOptions } from './transports/rawsocket.js';
 import type { WebSocketListenOptions } from './transports/websocket.js';
 
 export {
@@ -25,6 +26,7 @@ export type {
   PeerHandler,
   TransportInfo,
 } from './transport.js';
+export type { RawSocketListener, RawSocketListenOptions } from './transports/rawsocket.js';
 export type { WebSocketListener, WebSocketListenOptions } from './transports/websocket.js';
 export { type MatchPolicy, uriMatches } from './uri-match.js';
 
@@ -35,24 +37,45 @@ export function createRouter(options?: RouterOptions): Router {
 
 export interface StartedRouter {
   readonly router: Router;
-  /** The bound TCP port. */
+  /** The bound TCP port of the WebSocket listener. */
   readonly port: number;
-  /** `ws://host:port/path` to connect to. */
+  /** `ws://host:port/path` (or `wss://`) to connect to. */
   readonly url: string;
-  /** Shuts the router down (GOODBYE to every session, then the listener closes). */
+  /** The RawSocket listener, when `rawsocket` was given (its `url`: `rs://host:port`, ...). */
+  readonly rawsocket: RawSocketListener | undefined;
+  /** Shuts the router down (GOODBYE to every session, then the listeners close). */
   close(): Promise<void>;
 }
 
-/** Creates a router and listens for WAMP over WebSocket (port 0: a free port). */
-export async function startRouter(
-  options: RouterOptions & WebSocketListenOptions = {},
-): Promise<StartedRouter> {
+export interface StartRouterOptions extends RouterOptions, WebSocketListenOptions {
+  /**
+   * Also listen for WAMP over RawSocket: `{ port, host }` for TCP, `{ path }` for a Unix domain
+   * socket, plus `tls` for TLS; `true` for TCP on 127.0.0.1 and a free port.
+   */
+  rawsocket?: RawSocketListenOptions | boolean;
+}
+
+/**
+ * Creates a router and listens for WAMP over WebSocket (port 0: a free port), and over RawSocket
+ * when `rawsocket` is given.
+ */
+export async function startRouter(options: StartRouterOptions = {}): Promise<StartedRouter> {
   const router = new Router(options);
   const listener = await router.listen(options);
+  let rawsocket: RawSocketListener | undefined;
+  if (options.rawsocket) {
+    try {
+      rawsocket = await router.listenRawSocket(options.rawsocket === true ? {} : options.rawsocket);
+    } catch (e) {
+      await router.close();
+      throw e;
+    }
+  }
   return {
     router,
     port: listener.port,
     url: listener.url,
+    rawsocket,
     close: () => router.close(),
   };
 }

@@ -15,6 +15,11 @@ import { Realm } from './realm.js';
 import { RouterSession, type SessionHost } from './session.js';
 import type { PeerConnection, PeerHandler } from './transport.js';
 import {
+  type RawSocketHost,
+  RawSocketListener,
+  type RawSocketListenOptions,
+} from './transports/rawsocket.js';
+import {
   type WebSocketHost,
   WebSocketListener,
   type WebSocketListenOptions,
@@ -48,7 +53,7 @@ export interface RouterOptions {
   log?: (level: LogLevel, message: string) => void;
 }
 
-export class Router implements SessionHost, WebSocketHost {
+export class Router implements SessionHost, WebSocketHost, RawSocketHost {
   readonly authenticator: Authenticator;
   readonly maxQueueBytes: number;
   readonly maxMessageBytes: number;
@@ -62,7 +67,7 @@ export class Router implements SessionHost, WebSocketHost {
   private readonly maxRetainedEvents: number;
   private readonly sessionIds = new Set<number>();
   private readonly sessions = new Set<RouterSession>();
-  private readonly listeners = new Set<WebSocketListener>();
+  private readonly listeners = new Set<{ close(): Promise<void> }>();
   private readonly logger: ((level: LogLevel, message: string) => void) | undefined;
   private closed = false;
 
@@ -158,6 +163,15 @@ export class Router implements SessionHost, WebSocketHost {
   async listen(options: WebSocketListenOptions = {}): Promise<WebSocketListener> {
     if (this.closed) throw new RouterConfigError('the router is closed');
     const listener = new WebSocketListener(this, options);
+    await listener.listen();
+    this.listeners.add(listener);
+    return listener;
+  }
+
+  /** Listens for WAMP over RawSocket (TCP, TLS or a Unix domain socket). */
+  async listenRawSocket(options: RawSocketListenOptions = {}): Promise<RawSocketListener> {
+    if (this.closed) throw new RouterConfigError('the router is closed');
+    const listener = new RawSocketListener(this, options);
     await listener.listen();
     this.listeners.add(listener);
     return listener;

@@ -157,6 +157,20 @@ export class RouterSession {
   }
 
   private sendData(data: string | Uint8Array): boolean {
+    const limit = this.conn.maxMessageBytes;
+    if (limit !== undefined) {
+      // RawSocket: the peer announced the longest message it accepts (spec advanced
+      // "RawSocket Transport", Serialization); a longer one is not sent and the caller of
+      // send() reacts as for an unserializable message (e.g. an ERROR to the caller).
+      const length = typeof data === 'string' ? utf8Length(data) : data.byteLength;
+      if (length > limit) {
+        this.host.log(
+          'warn',
+          `session ${this.id}: message of ${length} bytes exceeds the peer's limit of ${limit}; not sent`,
+        );
+        return false;
+      }
+    }
     this.conn.send(data);
     // DESIGN.md principle 7: the per-session send queue is bounded. A peer that does not read
     // is disconnected rather than allowed to grow the router's memory.
@@ -477,4 +491,22 @@ export class RouterSession {
     this.host.sessionClosed(this);
     this.host.releaseSessionId(this.id);
   }
+}
+
+/** UTF-8 length of a string without encoding it. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
 }

@@ -1,5 +1,5 @@
 /**
- * The boundary between a transport (WebSocket now, RawSocket later) and the router: the transport
+ * The boundary between a transport (WebSocket, RawSocket) and the router: the transport
  * frames bytes and picks the serializer; the router sees one `PeerConnection` per connection and
  * answers with a `PeerHandler` that the transport feeds.
  */
@@ -32,6 +32,11 @@ export interface PeerConnection {
   readonly info: TransportInfo;
   /** Sends one serialized message (text for JSON, binary otherwise). */
   send(data: string | Uint8Array): void;
+  /**
+   * Longest serialized message the peer accepts (RawSocket: the limit of its handshake), bytes;
+   * absent when the transport has none. The router does not send longer messages.
+   */
+  readonly maxMessageBytes?: number;
   /** Bytes accepted by `send` but not yet written to the network. */
   readonly bufferedAmount: number;
   /** Closes the connection after what was sent so far is flushed (unless 'overflow'). */
