@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --npm-only
-node --conditions=wampkit-source --import tsx examples/echo/demo.ts
+node --conditions=wampkit-source --import tsx examples/wamp/demo.ts

@@ -55,6 +55,7 @@ export class NodeWebSocket extends TypedEmitter<WebSocketEvents> {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private flushScheduled = false;
+  private awaitingDrain = false;
   private closeInfo: CloseInfo | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
   private handshakeTimer: NodeJS.Timeout | null = null;
@@ -113,7 +114,7 @@ export class NodeWebSocket extends TypedEmitter<WebSocketEvents> {
       this.connection.receiveData(null);
     });
     socket.on('close', () => this.onSocketClosed());
-    socket.on('drain', () => this.emit('drain'));
+    socket.on('drain', () => this.checkDrain());
     const handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.handshakeTimer = setTimeout(() => {
       if (this.connection.state === 'connecting')
@@ -152,12 +153,30 @@ export class NodeWebSocket extends TypedEmitter<WebSocketEvents> {
    */
   send(data: string | Uint8Array, opts?: SendOptions): boolean {
     this.connection.send(data, opts);
-    return this.bufferedAmount < this.socket.writableHighWaterMark;
+    return this.hasRoom();
   }
 
   sendFragment(data: string | Uint8Array, fin: boolean, binary?: boolean): boolean {
     this.connection.sendFragment(data, fin, binary);
-    return this.bufferedAmount < this.socket.writableHighWaterMark;
+    return this.hasRoom();
+  }
+
+  private hasRoom(): boolean {
+    const room = this.bufferedAmount < this.socket.writableHighWaterMark;
+    if (!room) this.awaitingDrain = true;
+    return room;
+  }
+
+  /**
+   * Emits 'drain' once after a send returned false and the buffer went below the high-water
+   * mark. The socket's own 'drain' is not enough: when our queued bytes go straight to the
+   * kernel on flush, the socket never needed draining and never emits it.
+   */
+  private checkDrain(): void {
+    if (!this.awaitingDrain || this.socket.writableNeedDrain) return;
+    if (this.bufferedAmount >= this.socket.writableHighWaterMark) return;
+    this.awaitingDrain = false;
+    this.emit('drain');
   }
 
   ping(payload?: Uint8Array | string): void {
@@ -212,7 +231,10 @@ export class NodeWebSocket extends TypedEmitter<WebSocketEvents> {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // Writes issued in one tick go out together (one syscall via cork/uncork).
-      queueMicrotask(() => this.flush());
+      queueMicrotask(() => {
+        this.flush();
+        this.checkDrain();
+      });
     }
   }
 

@@ -1,0 +1,159 @@
+/**
+ * Typed options <-> wire dictionaries: how the session's options become the Options of CALL,
+ * PUBLISH, SUBSCRIBE, REGISTER and YIELD (spec wamp.md "Message Definitions"; wamp-ap.md
+ * "Progressive Call Results", "Call Timeout", "Caller Identification", "Publisher Exclusion",
+ * "Subscriber Black- and Whitelisting", "Event Retention", "Pattern-based Subscription/
+ * Registration", "Shared Registration", "Payload PassThru Mode"), and how incoming payloads,
+ * revocations and ERRORs become typed values.
+ */
+import {
+  type AppPayload,
+  type Dict,
+  type ErrorMessage,
+  MessageCode,
+  ProtocolViolationError,
+  type YieldMessage,
+} from '@wampkit/serializers';
+import { ApplicationError } from './errors.js';
+import type { Result } from './result.js';
+import type {
+  CallOptions,
+  MatchPolicy,
+  PassthruOptions,
+  PayloadFields,
+  PublishOptions,
+  RegisterOptions,
+  RevocationInfo,
+  SubscribeOptions,
+} from './types.js';
+
+/** An ERROR answering an INVOCATION, before it is put on the wire. */
+export interface ErrorReply extends AppPayload {
+  error: string;
+}
+
+/** An incoming payload with the spec's defaults: absent args are [], absent kwargs {}. */
+export function payloadOf<A extends unknown[], K extends Dict>(m: AppPayload): PayloadFields<A, K> {
+  const out: PayloadFields<A, K> = {
+    args: (m.args ?? []) as A,
+    kwargs: (m.kwargs ?? {}) as K,
+  };
+  if (m.payload !== undefined) out.payload = m.payload;
+  return out;
+}
+
+/** Sets an outgoing payload: the PassThru payload alone when there is one, else args/kwargs. */
+export function setPayload(msg: AppPayload, from: AppPayload): void {
+  if (from.payload !== undefined) msg.payload = from.payload;
+  else {
+    if (from.args !== undefined) msg.args = from.args;
+    if (from.kwargs !== undefined) msg.kwargs = from.kwargs;
+  }
+}
+
+/** Payload PassThru mode options, sent as `ppt_*`. */
+export function pptOptions(ppt: PassthruOptions | undefined): Dict {
+  if (!ppt) return {};
+  const o: Dict = { ppt_scheme: ppt.scheme };
+  if (ppt.serializer !== undefined) o.ppt_serializer = ppt.serializer;
+  if (ppt.cipher !== undefined) o.ppt_cipher = ppt.cipher;
+  if (ppt.keyid !== undefined) o.ppt_keyid = ppt.keyid;
+  return o;
+}
+
+/** CALL.Options; `progress` marks a chunk of a progressive call invocation. */
+export function callOptions(
+  options: CallOptions<never, never>,
+  receiveProgress: boolean,
+  progress: boolean,
+): Dict {
+  const o: Dict = { ...options.extra };
+  if (receiveProgress) o.receive_progress = true;
+  if (options.timeout !== undefined && options.timeout > 0) o.timeout = options.timeout;
+  if (options.discloseMe) o.disclose_me = true;
+  if (progress) o.progress = true;
+  return Object.assign(o, pptOptions(options.ppt));
+}
+
+export function publishOptions(options: PublishOptions): Dict {
+  const o: Dict = { ...options.extra };
+  if (options.acknowledge) o.acknowledge = true;
+  if (options.excludeMe !== undefined) o.exclude_me = options.excludeMe;
+  if (options.exclude) o.exclude = options.exclude;
+  if (options.excludeAuthid) o.exclude_authid = options.excludeAuthid;
+  if (options.excludeAuthrole) o.exclude_authrole = options.excludeAuthrole;
+  if (options.eligible) o.eligible = options.eligible;
+  if (options.eligibleAuthid) o.eligible_authid = options.eligibleAuthid;
+  if (options.eligibleAuthrole) o.eligible_authrole = options.eligibleAuthrole;
+  if (options.discloseMe) o.disclose_me = true;
+  if (options.retain) o.retain = true;
+  return Object.assign(o, pptOptions(options.ppt));
+}
+
+/** The options every SUBSCRIBE/REGISTER starts from: `extra`, and a non-default match policy. */
+function matchOptions(extra: Dict | undefined, match: MatchPolicy): Dict {
+  const o: Dict = { ...extra };
+  if (match !== 'exact') o.match = match;
+  return o;
+}
+
+export function subscribeOptions(options: SubscribeOptions, match: MatchPolicy): Dict {
+  const o = matchOptions(options.extra, match);
+  if (options.getRetained) o.get_retained = true;
+  return o;
+}
+
+export function registerOptions(options: RegisterOptions, match: MatchPolicy): Dict {
+  const o = matchOptions(options.extra, match);
+  if (options.invoke !== undefined) o.invoke = options.invoke;
+  if (options.concurrency !== undefined) o.concurrency = options.concurrency;
+  if (options.discloseCaller) o.disclose_caller = true;
+  return o;
+}
+
+/** A YIELD for a callee's (progressive or final) result. */
+export function yieldMessage(request: number, r: Result, progress: boolean): YieldMessage {
+  const o: Dict = { ...r.options, ...pptOptions(r.ppt) };
+  if (progress) o.progress = true;
+  const msg: YieldMessage = { type: 'YIELD', request, options: o };
+  setPayload(msg, r);
+  return msg;
+}
+
+/** An ERROR answering INVOCATION `request`. */
+export function invocationError(request: number, reply: ErrorReply): ErrorMessage {
+  const msg: ErrorMessage = {
+    type: 'ERROR',
+    requestType: MessageCode.INVOCATION,
+    request,
+    details: {},
+    error: reply.error,
+  };
+  setPayload(msg, reply);
+  return msg;
+}
+
+/** A router's ERROR as a typed error, keeping URI, args, kwargs, details and payload. */
+export function applicationError(msg: ErrorMessage): ApplicationError {
+  return new ApplicationError(msg.error, msg.args, msg.kwargs, {
+    details: msg.details,
+    ...(msg.payload ? { payload: msg.payload } : {}),
+  });
+}
+
+/**
+ * The id a router-initiated UNSUBSCRIBED/UNREGISTERED (request 0) revokes (wamp-ap.md
+ * "Subscription Revocation", "Registration Revocation"), and what the handle reports.
+ */
+export function revocationOf(
+  message: 'UNSUBSCRIBED' | 'UNREGISTERED',
+  details: Dict,
+  key: 'subscription' | 'registration',
+): { id: number; info: RevocationInfo } {
+  const id = details[key];
+  if (typeof id !== 'number') {
+    throw new ProtocolViolationError(`received ${message} with request 0 but no details.${key}`);
+  }
+  const reason = typeof details.reason === 'string' ? details.reason : `wamp.error.${key}_revoked`;
+  return { id, info: { reason, details } };
+}
