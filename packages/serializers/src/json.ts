@@ -3,10 +3,10 @@
  * convention of spec section "Binary support in JSON": a byte array travels as a JSON string
  * of a NUL character followed by its base64 encoding, anywhere in the message.
  */
-import { encodeBase64 } from './base64.js';
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { defineEntry } from './binary/define-entry.js';
 import { ProtocolViolationError, SerializationError } from './errors.js';
 import type { DecodeLimits } from './limits.js';
-import { normalizeValue } from './normalize.js';
 import {
   createArraySerializer,
   type Serializer,
@@ -28,24 +28,32 @@ function inspect(value: unknown, depth: number): boolean {
       }
       return false;
     case 'number':
-      if (!Number.isFinite(value))
+      if (value - value !== 0) {
         throw new SerializationError(`${value} is not representable in JSON`);
+      }
       return false;
     case 'boolean':
       return false;
     case 'object': {
       if (value === null) return false;
-      if (value instanceof Uint8Array) return true;
       if (depth > 512) throw new SerializationError('value nested too deeply');
       let binary = false;
       if (Array.isArray(value)) {
-        for (const v of value) if (inspect(v, depth + 1)) binary = true;
-      } else {
-        const obj = value as Record<string, unknown>;
-        for (const k in obj) {
-          const v = obj[k];
-          if (v !== undefined && inspect(v, depth + 1)) binary = true;
+        for (let i = 0; i < value.length; i++) {
+          const v: unknown = value[i];
+          if (typeof v === 'object' || typeof v === 'string') {
+            if (inspect(v, depth + 1)) binary = true;
+          } else if (typeof v !== 'number' || v - v !== 0) {
+            if (typeof v !== 'boolean') inspect(v, depth + 1);
+          }
         }
+        return binary;
+      }
+      if (value instanceof Uint8Array) return true;
+      const obj = value as Record<string, unknown>;
+      for (const k in obj) {
+        const v = obj[k];
+        if (v !== undefined && inspect(v, depth + 1)) binary = true;
       }
       return binary;
     }
@@ -63,7 +71,6 @@ function binaryReplacer(_key: string, value: unknown): unknown {
  * When the text has a run of 16+ digits, find such literals outside strings and reject them.
  */
 function rejectInexactIntegers(text: string): void {
-  if (!/\d{16}/.test(text)) return;
   const limit = 2n ** 53n;
   let i = 0;
   const n = text.length;
@@ -107,6 +114,62 @@ export function encodeJson(value: unknown): string {
   return binary ? JSON.stringify(value, binaryReplacer) : JSON.stringify(value);
 }
 
+/**
+ * One walk over what JSON.parse returned: enforces the depth limit, turns "\0" + base64
+ * strings into Uint8Array (only when the text holds an escaped NUL at all), and notes numbers
+ * of magnitude >= 1e15: only those can come from a 16+ digit integer literal, which may have
+ * been rounded (then the text is checked exactly by rejectInexactIntegers).
+ */
+let walkMaxDepth = 0;
+let walkBinary = false;
+let walkSawLarge = false;
+
+function toBinary(s: string): Uint8Array {
+  const bytes = decodeBase64(s, 1);
+  if (bytes === undefined) {
+    throw new ProtocolViolationError('invalid base64 in a "\\0"-prefixed JSON binary string');
+  }
+  return bytes;
+}
+
+function tooDeep(): ProtocolViolationError {
+  return new ProtocolViolationError(`nesting deeper than the limit of ${walkMaxDepth}`);
+}
+
+function walkArray(arr: unknown[], depth: number): void {
+  if (depth >= walkMaxDepth) throw tooDeep();
+  for (let i = 0; i < arr.length; i++) {
+    const v = arr[i];
+    if (typeof v === 'number') {
+      if (v >= 1e15 || v <= -1e15) walkSawLarge = true;
+    } else if (typeof v === 'object') {
+      if (v !== null) {
+        if (Array.isArray(v)) walkArray(v, depth + 1);
+        else walkObject(v as Record<string, unknown>, depth + 1);
+      }
+    } else if (walkBinary && typeof v === 'string' && v.charCodeAt(0) === 0) {
+      arr[i] = toBinary(v);
+    }
+  }
+}
+
+function walkObject(obj: Record<string, unknown>, depth: number): void {
+  if (depth >= walkMaxDepth) throw tooDeep();
+  for (const k in obj) {
+    const v = obj[k];
+    if (typeof v === 'number') {
+      if (v >= 1e15 || v <= -1e15) walkSawLarge = true;
+    } else if (typeof v === 'object') {
+      if (v !== null) {
+        if (Array.isArray(v)) walkArray(v, depth + 1);
+        else walkObject(v as Record<string, unknown>, depth + 1);
+      }
+    } else if (walkBinary && typeof v === 'string' && v.charCodeAt(0) === 0) {
+      defineEntry(obj, k, toBinary(v));
+    }
+  }
+}
+
 export function decodeJson(data: Uint8Array | string, limits: DecodeLimits): unknown {
   let text: string;
   if (typeof data === 'string') {
@@ -124,8 +187,20 @@ export function decodeJson(data: Uint8Array | string, limits: DecodeLimits): unk
   } catch (e) {
     throw new ProtocolViolationError(`invalid JSON: ${(e as Error).message}`, { cause: e });
   }
-  rejectInexactIntegers(text);
-  return normalizeValue(value, { maxDepth: limits.maxDepth, jsonBinary: true });
+  walkMaxDepth = limits.maxDepth;
+  // A NUL can only appear in JSON text as the escape \u0000 (spec "Binary support in JSON").
+  walkBinary = text.includes('\\u0000');
+  walkSawLarge = false;
+  if (typeof value === 'object' && value !== null) {
+    if (Array.isArray(value)) walkArray(value, 0);
+    else walkObject(value as Record<string, unknown>, 0);
+  } else if (typeof value === 'number') {
+    walkSawLarge = value >= 1e15 || value <= -1e15;
+  } else if (walkBinary && typeof value === 'string' && value.charCodeAt(0) === 0) {
+    value = toBinary(value);
+  }
+  if (walkSawLarge) rejectInexactIntegers(text);
+  return value;
 }
 
 /** Array-level JSON codec (text). */

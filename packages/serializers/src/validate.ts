@@ -1,6 +1,7 @@
 /**
  * Field checks shared by every serializer (spec wamp.md "Identifiers": IDs, URIs; "Messages":
- * element types). Each check throws ProtocolViolationError naming the message type and field.
+ * element types). Allocation-free on success: the message type and field name travel as two
+ * strings and an error (ProtocolViolationError naming both) is built only on failure.
  */
 import { ProtocolViolationError } from './errors.js';
 import type { Dict } from './messages.js';
@@ -8,17 +9,11 @@ import type { Dict } from './messages.js';
 /** Largest WAMP ID (spec wamp.md "IDs": drawn from [1, 2^53]; 0 is used by some replies). */
 export const MAX_ID = 2 ** 53;
 
-/** Where a value sits: message type name and field path, for error messages. */
-export interface Where {
-  readonly type: string;
-  readonly field: string;
+export function violation(type: string, field: string, message: string): ProtocolViolationError {
+  return new ProtocolViolationError(message, { messageType: type, field });
 }
 
-export function violation(where: Where, message: string): ProtocolViolationError {
-  return new ProtocolViolationError(message, { messageType: where.type, field: where.field });
-}
-
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'list';
   if (value instanceof Uint8Array) return 'binary';
@@ -34,70 +29,89 @@ export function isDict(value: unknown): value is Dict {
   );
 }
 
-export function checkId(value: unknown, where: Where): number {
+export function isId(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= MAX_ID && Number.isInteger(value);
+}
+
+export function checkId(value: unknown, type: string, field: string): number {
+  if (isId(value)) return value;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw violation(where, `ID must be an integer, got ${describe(value)}`);
+    throw violation(type, field, `ID must be an integer, got ${describe(value)}`);
   }
-  if (value < 0 || value > MAX_ID) throw violation(where, `ID ${value} outside [0, 2^53]`);
-  return value;
+  throw violation(type, field, `ID ${value} outside [0, 2^53]`);
 }
 
-export function checkNonNegativeInt(value: unknown, where: Where): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw violation(where, `must be a non-negative integer, got ${describe(value)}`);
-  }
-  return value;
+export function checkString(value: unknown, type: string, field: string): string {
+  if (typeof value === 'string') return value;
+  throw violation(type, field, `must be a string, got ${describe(value)}`);
 }
 
-export function checkString(value: unknown, where: Where): string {
-  if (typeof value !== 'string') throw violation(where, `must be a string, got ${describe(value)}`);
-  return value;
+export function checkDict(value: unknown, type: string, field: string): Dict {
+  if (isDict(value)) return value;
+  throw violation(type, field, `must be a dict, got ${describe(value)}`);
 }
 
-export function checkBool(value: unknown, where: Where): boolean {
-  if (typeof value !== 'boolean') throw violation(where, `must be a bool, got ${describe(value)}`);
-  return value;
+export function checkList(value: unknown, type: string, field: string): unknown[] {
+  if (Array.isArray(value)) return value;
+  throw violation(type, field, `must be a list, got ${describe(value)}`);
 }
 
-export function checkDict(value: unknown, where: Where): Dict {
-  if (!isDict(value)) throw violation(where, `must be a dict, got ${describe(value)}`);
-  return value;
-}
-
-export function checkList(value: unknown, where: Where): unknown[] {
-  if (!Array.isArray(value)) throw violation(where, `must be a list, got ${describe(value)}`);
-  return value;
-}
-
-export function checkBinary(value: unknown, where: Where): Uint8Array {
-  if (!(value instanceof Uint8Array)) {
-    throw violation(where, `must be binary, got ${describe(value)}`);
-  }
-  return value;
+export function checkBinary(value: unknown, type: string, field: string): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  throw violation(type, field, `must be binary, got ${describe(value)}`);
 }
 
 /**
- * URI rules (spec wamp.md "Relaxed/Loose URIs"): components separated by `.`, no whitespace,
- * `.` or `#` inside a component. Pattern-based subscriptions/registrations (wamp-ap.md
- * "Pattern-based Subscription") allow empty components (`wildcard`) or an empty last one (`prefix`).
+ * URI rules (spec wamp.md "Relaxed/Loose URIs"): components separated by `.`, no whitespace
+ * (JavaScript `\s`), `.` or `#` inside a component. Pattern-based subscriptions/registrations
+ * (wamp-ap.md "Pattern-based Subscription") allow empty components (`wildcard`) or an empty
+ * last one (`prefix`, which also accepts the empty URI).
  */
-const URI_LOOSE = /^([^\s.#]+\.)*([^\s.#]+)$/;
-const URI_LOOSE_EMPTY = /^(([^\s.#]+\.)|\.)*([^\s.#]+)?$/;
-const URI_LOOSE_LAST_EMPTY = /^([^\s.#]+\.)*([^\s.#]*)$/;
-
 export type UriMatch = 'exact' | 'prefix' | 'wildcard';
 
-export function checkUri(value: unknown, where: Where, match: UriMatch = 'exact'): string {
-  if (typeof value !== 'string')
-    throw violation(where, `URI must be a string, got ${describe(value)}`);
-  const pattern =
-    match === 'wildcard' ? URI_LOOSE_EMPTY : match === 'prefix' ? URI_LOOSE_LAST_EMPTY : URI_LOOSE;
-  if (!pattern.test(value)) throw violation(where, `invalid URI ${JSON.stringify(value)}`);
-  return value;
+/** JavaScript `\s` beyond ASCII (ECMA-262 WhiteSpace and LineTerminator). */
+function isUnicodeSpace(c: number): boolean {
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 export function isValidUri(value: string, match: UriMatch = 'exact'): boolean {
-  const pattern =
-    match === 'wildcard' ? URI_LOOSE_EMPTY : match === 'prefix' ? URI_LOOSE_LAST_EMPTY : URI_LOOSE;
-  return pattern.test(value);
+  const emptyInner = match === 'wildcard';
+  let atComponentStart = true;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 46) {
+      if (atComponentStart && !emptyInner) return false;
+      atComponentStart = true;
+    } else if (c === 35 || c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && isUnicodeSpace(c))) {
+      return false;
+    } else {
+      atComponentStart = false;
+    }
+  }
+  // An empty last component: only pattern URIs may end with `.` (or be empty).
+  return !atComponentStart || match !== 'exact';
+}
+
+export function checkUri(
+  value: unknown,
+  type: string,
+  field: string,
+  match: UriMatch = 'exact',
+): string {
+  if (typeof value !== 'string') {
+    throw violation(type, field, `URI must be a string, got ${describe(value)}`);
+  }
+  if (!isValidUri(value, match))
+    throw violation(type, field, `invalid URI ${JSON.stringify(value)}`);
+  return value;
 }

@@ -6,7 +6,7 @@
  * checked against the buffer before any loop.
  */
 import { ByteBuffer, Encoding } from 'flatbuffers';
-import { decodeCbor } from '../cbor.js';
+import { decodeCborValue } from '../cbor.js';
 import { ProtocolViolationError } from '../errors.js';
 import type { DecodeLimits } from '../limits.js';
 import { messageTypeName } from '../message-types.js';
@@ -185,9 +185,9 @@ function appPayload(ctx: Ctx, t: Carrier): AppPayload {
   const payload = t.payloadArray();
   if (payload !== null) out.payload = payload.slice();
   const args = t.argsArray();
-  if (args !== null) out.args = decodeCbor(args, ctx.limits) as unknown[];
+  if (args !== null) out.args = decodeCborValue(args, ctx.limits.maxDepth) as unknown[];
   const kwargs = t.kwargsArray();
-  if (kwargs !== null) out.kwargs = decodeCbor(kwargs, ctx.limits) as Dict;
+  if (kwargs !== null) out.kwargs = decodeCborValue(kwargs, ctx.limits.maxDepth) as Dict;
   return out;
 }
 
@@ -654,7 +654,12 @@ function decodeTable(ctx: Ctx, code: number, msg: Message): WampMessage {
   }
 }
 
-export function decodeFlatbuffersMessage(bytes: Uint8Array, limits: DecodeLimits): WampMessage {
+export function decodeFlatbuffersMessage(input: Uint8Array, limits: DecodeLimits): WampMessage {
+  // A plain Uint8Array view (not a Node Buffer), so the binary values sliced from it are too.
+  const bytes =
+    input.constructor === Uint8Array
+      ? input
+      : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (bytes.length < 8) throw new ProtocolViolationError('FlatBuffers message too short');
   let msg: WampMessage;
   try {

@@ -7,8 +7,9 @@
  * Bounded: nesting within maxDepth, every count/length checked against the bytes that remain,
  * typed containers of zero-size types (Z, N, T, F) rejected, so N input bytes allocate O(N).
  */
+
+import { defineEntry } from '../binary/define-entry.js';
 import { ProtocolViolationError } from '../errors.js';
-import { defineEntry } from '../normalize.js';
 import { M } from './markers.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -268,7 +269,12 @@ class Reader {
   }
 }
 
-export function decodeUbjson(bytes: Uint8Array, maxDepth: number): unknown {
+export function decodeUbjson(input: Uint8Array, maxDepth: number): unknown {
+  // A plain Uint8Array view (not a Node Buffer), so the binary values sliced from it are too.
+  const bytes =
+    input.constructor === Uint8Array
+      ? input
+      : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const r = new Reader(bytes, maxDepth);
   const value = r.value(r.markerSkippingNoop(), 0);
   if (r.pos !== bytes.length)
