@@ -27,4 +27,4 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$want_pnpm" ];
   npm install -g --silent "pnpm@$want_pnpm"
 fi
 
-pnpm install --frozen-lockfile --reporter=silent
+pnpm install --frozen-lockfile
