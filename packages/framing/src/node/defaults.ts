@@ -14,8 +14,8 @@ export function installNodeDefaults(): void {
 }
 
 /**
- * Buffer-backed allocation and UTF-8 encoding for the engine in Node. `pnpm bench websocket`
- * (bench/websocket.bench.ts) and its notes in bench/README.md: `new Uint8Array(n)` zero-fills
+ * Buffer-backed allocation and UTF-8 encoding for the engine in Node. Measured (bench/README.md,
+ * "Engine optimizations", and `pnpm bench websocket`): `new Uint8Array(n)` zero-fills
  * and allocates off-heap for every frame (~0.6 us at 1 KiB, ~8 us at 64 KiB on the bench
  * machine), `Buffer.allocUnsafe` skips the fill and pools buffers under 4 KiB (~0.2 / ~1.3 us);
  * TextEncoder.encode costs ~0.7 us for 16 B and ~18 us for 64 KiB, Buffer's UTF-8 writer
