@@ -9,8 +9,11 @@ pnpm exec biome ci .
 echo "== typecheck + build"
 pnpm exec tsc -b
 pnpm exec tsc -p conformance/tsconfig.json
+pnpm exec tsc -p examples/tsconfig.json
 echo "== wasm module reproducible (rebuild, compare with the committed bytes)"
 bash scripts/build-wasm.sh --check
+echo "== API docs (TypeDoc; fails on undocumented exports and broken links)"
+pnpm run docs
 echo "== tests"
 pnpm exec vitest run
 echo "== browser bundles"

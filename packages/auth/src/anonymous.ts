@@ -65,6 +65,7 @@ export class AnonymousVerifier implements ServerAuthenticator {
     this.#options = options;
   }
 
+  /** Starts authenticating a HELLO that asked for `authmethod`: a CHALLENGE to send, or an immediate WELCOME; rejects with an AuthError. */
   async hello(authmethod: string, hello: HelloInfo): Promise<HelloOutcome> {
     const o = this.#options;
     const authid =

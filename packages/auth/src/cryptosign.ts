@@ -96,6 +96,7 @@ export class CryptosignKey {
     return toHex(this.publicKey);
   }
 
+  /** Signs `message` with the Ed25519 private key; resolves with the 64-byte signature. */
   sign(message: Uint8Array): Promise<Uint8Array> {
     return this.#signer.sign(message);
   }
@@ -152,6 +153,7 @@ export async function verifyCryptosignSignature(
 // ---------------------------------------------------------------------------------------------
 // Client side
 
+/** Options of cryptosign(): the key, the identity asked for, channel binding and router authentication. */
 export interface CryptosignAuthenticatorOptions {
   key: CryptosignKey;
   authid?: string;
@@ -296,6 +298,7 @@ export class CryptosignVerifier implements ServerAuthenticator {
     }
   }
 
+  /** Starts authenticating a HELLO that asked for `authmethod`: a CHALLENGE to send, or an immediate WELCOME; rejects with an AuthError. */
   async hello(authmethod: string, hello: HelloInfo): Promise<HelloOutcome> {
     const opts = this.#options;
     const { pubkey } = hello.authextra;

@@ -16,6 +16,7 @@ export const AuthUris = {
   protocolViolation: 'wamp.error.protocol_violation',
 } as const;
 
+/** Options of an AuthError: the error that caused it. */
 export interface AuthErrorOptions {
   cause?: unknown;
 }

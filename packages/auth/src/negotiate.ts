@@ -2,6 +2,7 @@
 import { NoMatchingAuthMethodError } from './errors.js';
 import type { ServerAuthenticator } from './types.js';
 
+/** The method negotiateAuthMethod() picked and the verifier that handles it. */
 export interface NegotiatedMethod {
   authmethod: string;
   authenticator: ServerAuthenticator;

@@ -15,6 +15,7 @@ import type {
   TransportAuthInfo,
 } from './types.js';
 
+/** A HELLO as the router's authenticator hook passes it. */
 export interface RouterHelloRequest {
   readonly realm: string;
   readonly details: Readonly<Record<string, unknown>>;
@@ -24,15 +25,19 @@ export interface RouterHelloRequest {
   readonly sessionId?: number;
 }
 
+/** An AUTHENTICATE as the router's authenticator hook passes it, with the CHALLENGE it answers. */
 export interface RouterAuthenticateRequest extends RouterHelloRequest {
   readonly signature: string;
   readonly extra: Readonly<Record<string, unknown>>;
   readonly challenge: {
     readonly authmethod: string;
     readonly extra: Readonly<Record<string, unknown>>;
+    /** What the `challenge` decision carried in `state` (the router hands it back). */
+    readonly state?: unknown;
   };
 }
 
+/** The router hook's decision: WELCOME, CHALLENGE or ABORT. */
 export type RouterDecision =
   | {
       kind: 'welcome';
@@ -42,9 +47,16 @@ export type RouterDecision =
       authprovider: string;
       authextra?: Record<string, unknown>;
     }
-  | { kind: 'challenge'; authmethod: string; extra: Record<string, unknown> }
+  | {
+      kind: 'challenge';
+      authmethod: string;
+      extra: Record<string, unknown>;
+      /** The in-progress challenge; the router hands it back with the AUTHENTICATE. */
+      state: PendingAuthentication;
+    }
   | { kind: 'abort'; reason: string; message?: string };
 
+/** Options of createRouterAuthenticator(): each realm's verifiers, and a refusal observer. */
 export interface RouterAuthenticatorConfig {
   /**
    * The authentication methods of each realm, or a function giving them. A realm with no entry
@@ -57,8 +69,11 @@ export interface RouterAuthenticatorConfig {
   onRefusal?: (realm: string, error: AuthError) => void;
 }
 
+/** The hook createRouterAuthenticator() builds, in the shape of the router's `authenticator` option. */
 export interface RouterAuthenticator {
+  /** Decides on a HELLO: negotiates the method and asks its verifier. */
   hello(request: RouterHelloRequest): Promise<RouterDecision>;
+  /** Decides on an AUTHENTICATE with the state its CHALLENGE left. */
   authenticate(request: RouterAuthenticateRequest): Promise<RouterDecision>;
 }
 
@@ -89,7 +104,7 @@ function helloInfo(request: RouterHelloRequest): HelloInfo {
 
 /** Builds the router hook from per-realm verifier lists. */
 export function createRouterAuthenticator(config: RouterAuthenticatorConfig): RouterAuthenticator {
-  // The router hands the CHALLENGE extra object back with the AUTHENTICATE; it keys the state.
+  // Routers that do not carry `state` hand the CHALLENGE extra object back by reference instead.
   const pending = new WeakMap<object, PendingAuthentication>();
   const methodsOf = (realm: string) =>
     (typeof config.realms === 'function' ? config.realms(realm) : config.realms[realm]) ?? [];
@@ -114,14 +129,23 @@ export function createRouterAuthenticator(config: RouterAuthenticatorConfig): Ro
         const outcome = await authenticator.hello(authmethod, hello);
         if (outcome.kind === 'welcome') return { kind: 'welcome', ...outcome.result };
         pending.set(outcome.extra, outcome.pending);
-        return { kind: 'challenge', authmethod: outcome.authmethod, extra: outcome.extra };
+        return {
+          kind: 'challenge',
+          authmethod: outcome.authmethod,
+          extra: outcome.extra,
+          state: outcome.pending,
+        };
       } catch (error) {
         return refuse(request.realm, error);
       }
     },
 
     async authenticate(request) {
-      const state = pending.get(request.challenge.extra);
+      const carried = request.challenge.state as PendingAuthentication | undefined;
+      const state =
+        carried && typeof carried.authenticate === 'function'
+          ? carried
+          : pending.get(request.challenge.extra);
       pending.delete(request.challenge.extra);
       if (!state) {
         return {

@@ -53,6 +53,7 @@ export type ScramDialect = 'wamp-scram' | 'scram';
 const KDFS: readonly ScramKdf[] = ['argon2id13', 'argon2id-13', 'pbkdf2'];
 const isArgon2 = (kdf: ScramKdf) => kdf !== 'pbkdf2';
 
+/** The key-derivation parameters of a SCRAM credential (kdf, salt, iterations, memory). */
 export interface ScramKdfParams {
   kdf: ScramKdf;
   /** Base64 salt. Argon2id through libsodium needs exactly 16 bytes. */
@@ -121,6 +122,7 @@ export async function scramKeys(
   };
 }
 
+/** Options of deriveScramCredential(). */
 export interface DeriveScramCredentialOptions {
   password: string;
   kdf: ScramKdf;
@@ -184,6 +186,7 @@ function escapeName(name: string): string {
   return name.replace(/=/g, '=3D').replace(/,/g, '=2C');
 }
 
+/** The parts of the SCRAM AuthMessage (RFC 5802 §3) that both sides compute. */
 export interface AuthMessageInput {
   dialect: ScramDialect;
   /** Normalized authid. */
@@ -214,6 +217,7 @@ export function buildAuthMessage(m: AuthMessageInput): Uint8Array {
   return utf8(`${clientFirstBare},${serverFirst},c=${channel},r=${m.nonce}`);
 }
 
+/** A computed ClientProof and the ServerSignature to expect. */
 export interface ScramProof {
   clientProof: Uint8Array;
   serverSignature: Uint8Array;
@@ -471,6 +475,7 @@ export class ScramVerifier implements ServerAuthenticator {
     this.#options = options;
   }
 
+  /** Starts authenticating a HELLO that asked for `authmethod`: a CHALLENGE to send, or an immediate WELCOME; rejects with an AuthError. */
   async hello(authmethod: string, hello: HelloInfo): Promise<HelloOutcome> {
     const opts = this.#options;
     const dialect: ScramDialect = authmethod === 'scram' ? 'scram' : 'wamp-scram';

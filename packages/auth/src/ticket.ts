@@ -23,6 +23,7 @@ import type {
   VerifierOptions,
 } from './types.js';
 
+/** Options of ticket(): the authid and the ticket (or a function fetching a fresh one). */
 export interface TicketAuthenticatorOptions {
   authid: string;
   /** The ticket, or a function that fetches a fresh one (e.g. a short-lived token) per attempt. */
@@ -91,6 +92,7 @@ export class TicketVerifier implements ServerAuthenticator {
     this.#options = options;
   }
 
+  /** Starts authenticating a HELLO that asked for `authmethod`: a CHALLENGE to send, or an immediate WELCOME; rejects with an AuthError. */
   async hello(authmethod: string, hello: HelloInfo): Promise<HelloOutcome> {
     const authid = requireAuthid(hello, 'ticket');
     const opts = this.#options;

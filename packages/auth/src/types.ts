@@ -7,8 +7,10 @@
 /** TLS channel-binding types: RFC 5929 `tls-unique`, RFC 9266 `tls-exporter`. */
 export type ChannelBindingType = 'tls-unique' | 'tls-exporter';
 
+/** The TLS channel-binding types WAMP-SCRAM and cryptosign support. */
 export const CHANNEL_BINDING_TYPES: readonly ChannelBindingType[] = ['tls-unique', 'tls-exporter'];
 
+/** Whether `value` is one of CHANNEL_BINDING_TYPES. */
 export function isChannelBindingType(value: unknown): value is ChannelBindingType {
   return value === 'tls-unique' || value === 'tls-exporter';
 }
@@ -26,6 +28,7 @@ export interface ChallengeContext {
   channelBinding?: ChannelBindingData;
 }
 
+/** The client's answer to a CHALLENGE: the AUTHENTICATE message's signature and extra. */
 export interface AuthenticateResponse {
   /** `AUTHENTICATE.Signature`. */
   signature: string;
@@ -105,9 +108,11 @@ export interface AuthResult {
 
 /** One started challenge: accepts exactly one AUTHENTICATE. */
 export interface PendingAuthentication {
+  /** Checks the AUTHENTICATE signature and extra; resolves with the identity to WELCOME, rejects with an AuthError. */
   authenticate(signature: string, extra: Record<string, unknown>): Promise<AuthResult>;
 }
 
+/** What a ServerAuthenticator answers to a HELLO: a CHALLENGE (with the state that checks its answer) or a WELCOME. */
 export type HelloOutcome =
   | {
       kind: 'challenge';
@@ -126,6 +131,7 @@ export type HelloOutcome =
 export interface ServerAuthenticator {
   /** The `authmethod` strings this authenticator answers to (e.g. `wamp-scram` and `scram`). */
   readonly authmethods: readonly string[];
+  /** Starts authenticating a HELLO that asked for `authmethod`: a CHALLENGE to send, or an immediate WELCOME; rejects with an AuthError. */
   hello(authmethod: string, hello: HelloInfo): Promise<HelloOutcome>;
 }
 

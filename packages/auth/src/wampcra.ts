@@ -148,6 +148,7 @@ export class WampCraVerifier implements ServerAuthenticator {
     this.#options = options;
   }
 
+  /** Starts authenticating a HELLO that asked for `authmethod`: a CHALLENGE to send, or an immediate WELCOME; rejects with an AuthError. */
   async hello(authmethod: string, hello: HelloInfo): Promise<HelloOutcome> {
     const opts = this.#options;
     const authid = requireAuthid(hello, 'wampcra');

@@ -37,9 +37,12 @@ import {
 } from './handshake/opening.js';
 import { randomBytes } from './random.js';
 
+/** Which end of the connection this engine plays (RFC 6455 §1.3): masking and handshake duties follow from it. */
 export type Role = 'client' | 'server';
+/** Lifecycle of a connection (RFC 6455 §4 and §7): handshake, open, closing handshake, closed. */
 export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
 
+/** Size bounds applied to everything the peer sends. */
 export interface Limits {
   /** Largest frame payload accepted, in bytes. Default 16 MiB. */
   maxFrameSize?: number;
@@ -49,6 +52,7 @@ export interface Limits {
   maxHandshakeSize?: number;
 }
 
+/** Options of a WebSocketConnection (either role). */
 export interface ConnectionOptions extends Limits {
   /** Masking/UTF-8 implementation; defaults to the one installed with `setAccelerator`. */
   accelerator?: Accelerator;
@@ -85,6 +89,7 @@ export interface TextEncoding {
   encodeInto(text: string, dest: Uint8Array, offset: number): void;
 }
 
+/** What the client role puts into its opening handshake request (RFC 6455 §4.1). */
 export interface ClientHandshakeOptions {
   /** Host header value, e.g. "example.com:8080". */
   host: string;
@@ -109,6 +114,7 @@ export interface HandshakeRequest {
   extensions: ExtensionOffer[];
 }
 
+/** How the server role answers a handshake request it accepts (RFC 6455 §4.2.2). */
 export interface AcceptOptions {
   /** Subprotocol to select; must be one the client offered. */
   protocol?: string | null;
@@ -116,6 +122,7 @@ export interface AcceptOptions {
   headers?: Record<string, string> | Iterable<[string, string]>;
 }
 
+/** What the completed opening handshake settled. */
 export interface OpenInfo {
   /** The selected subprotocol, or "" when none was. */
   protocol: string;
@@ -127,6 +134,7 @@ export interface OpenInfo {
   path?: string;
 }
 
+/** How the connection ended (RFC 6455 §7.1.5, §7.1.6). */
 export interface CloseInfo {
   /** Close code received (or sent, when we failed the connection); 1005 when none, 1006 when lost. */
   code: number;
@@ -137,6 +145,7 @@ export interface CloseInfo {
   error?: WebSocketError;
 }
 
+/** The callbacks through which a WebSocketConnection hands out bytes to write and events. */
 export interface ConnectionHandler {
   /** Bytes to write to the transport, in order. */
   write(data: Uint8Array): void;
@@ -146,7 +155,9 @@ export interface ConnectionHandler {
   open?(info: OpenInfo): void;
   /** A complete message: text as a string, binary as bytes. */
   message?(data: string | Uint8Array, binary: boolean): void;
+  /** A Ping frame arrived (it is answered automatically unless autoPong is off). */
   ping?(payload: Uint8Array): void;
+  /** A Pong frame arrived. */
   pong?(payload: Uint8Array): void;
   /** The peer started the closing handshake; our answer has already been written. */
   closing?(code: number, reason: string): void;
@@ -157,6 +168,7 @@ export interface ConnectionHandler {
   closed(info: CloseInfo): void;
 }
 
+/** Options of one outgoing message. */
 export interface SendOptions {
   /** Send as binary; defaults to true for bytes and false for strings. */
   binary?: boolean;
@@ -180,6 +192,7 @@ enum Parse {
   Payload,
 }
 
+/** The sans-IO RFC 6455 engine for one connection: feed it the bytes the transport received, and it writes bytes and reports events through its ConnectionHandler. */
 export class WebSocketConnection {
   readonly role: Role;
   private stateValue: ConnectionState = 'connecting';
@@ -904,11 +917,13 @@ export class WebSocketConnection {
     this.writeFrame(fin, false, opcode, bytes);
   }
 
+  /** Sends a Ping frame (RFC 6455 §5.5.2); the payload is at most 125 bytes. */
   ping(payload: Uint8Array | string = EMPTY): void {
     this.assertCanSend();
     this.writeFrame(true, false, Opcode.Ping, controlPayload(payload));
   }
 
+  /** Sends an unsolicited Pong frame (RFC 6455 §5.5.3), e.g. as a heartbeat. */
   pong(payload: Uint8Array | string = EMPTY): void {
     this.assertCanSend();
     this.writeFrame(true, false, Opcode.Pong, controlPayload(payload));

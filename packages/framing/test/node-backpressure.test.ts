@@ -18,7 +18,9 @@ describe('send backpressure', () => {
     server = new WebSocketServer({ maxMessageSize: 64 * 1024 * 1024 });
     let received = 0;
     server.on('connection', (ws) =>
-      ws.on('message', (d) => (received += (d as Uint8Array).length)),
+      ws.on('message', (d) => {
+        received += (d as Uint8Array).length;
+      }),
     );
     const port = await server.listen(0);
     const ws = await connect(`ws://127.0.0.1:${port}/`);

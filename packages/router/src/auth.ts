@@ -6,17 +6,29 @@
 import type { Dict } from '@wampkit/serializers';
 import type { TransportInfo } from './transport.js';
 
+/** A HELLO the authenticator decides on. */
 export interface HelloRequest {
   readonly realm: string;
   readonly details: Dict;
+  /**
+   * The transport, plus what authentication may use of it: `channelBinding` (TLS channel-binding
+   * data) and `peerCertificate` (a TLS client certificate), when the connection has them.
+   */
   readonly transport: TransportInfo;
+  /** The session ID WELCOME will carry (allocated before authentication; WAMP-CRA signs it). */
+  readonly sessionId: number;
 }
 
+/** An AUTHENTICATE answering a CHALLENGE, with the HELLO it follows. */
 export interface AuthenticateRequest extends HelloRequest {
   readonly signature: string;
   readonly extra: Dict;
-  /** The CHALLENGE this AUTHENTICATE answers. */
-  readonly challenge: { readonly authmethod: string; readonly extra: Dict };
+  /** The CHALLENGE this AUTHENTICATE answers, with the authenticator's `state` for it. */
+  readonly challenge: {
+    readonly authmethod: string;
+    readonly extra: Dict;
+    readonly state?: unknown;
+  };
 }
 
 /** Join the realm with this identity. */
@@ -34,6 +46,8 @@ export interface Challenge {
   readonly kind: 'challenge';
   readonly authmethod: string;
   readonly extra: Dict;
+  /** Opaque to the router: handed back in `AuthenticateRequest.challenge.state`. */
+  readonly state?: unknown;
 }
 
 /** Refuse with ABORT (e.g. `wamp.error.not_authorized`). */
@@ -43,10 +57,14 @@ export interface Refusal {
   readonly message?: string;
 }
 
+/** What an Authenticator decides: WELCOME, CHALLENGE or ABORT. */
 export type AuthDecision = Welcome | Challenge | Refusal;
 
+/** The router's authentication hook (spec wamp-ap.md "Authentication"). */
 export interface Authenticator {
+  /** Decides on a HELLO: welcome, challenge, or refuse. */
   hello(request: HelloRequest): AuthDecision | Promise<AuthDecision>;
+  /** Decides on the AUTHENTICATE that answers a CHALLENGE; required when hello() can challenge. */
   authenticate?(request: AuthenticateRequest): AuthDecision | Promise<AuthDecision>;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Dict } from '@wampkit/serializers';
 
+/** The broker features this router announces in WELCOME.Details.roles.broker. */
 export const BROKER_FEATURES = {
   publisher_identification: true,
   pattern_based_subscription: true,
@@ -16,6 +17,7 @@ export const BROKER_FEATURES = {
   payload_passthru_mode: true,
 } as const;
 
+/** The dealer features this router announces in WELCOME.Details.roles.dealer. */
 export const DEALER_FEATURES = {
   caller_identification: true,
   pattern_based_registration: true,

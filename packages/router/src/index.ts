@@ -16,6 +16,19 @@ export {
   type Refusal,
   type Welcome,
 } from './auth.js';
+export { type RealmAuthConfig, RealmSecurity, type RouterAuthConfig } from './auth-config.js';
+export {
+  AUTHORIZED_ACTIONS,
+  type AuthorizationRequest,
+  type AuthorizedAction,
+  type AuthorizedSession,
+  type Authorizer,
+  allowEverything,
+  type Permission,
+  type RolePermissions,
+  RoleTable,
+  roleAuthorizer,
+} from './authorization.js';
 export { RouterConfigError } from './errors.js';
 export { BROKER_FEATURES, DEALER_FEATURES } from './features.js';
 export type { Realm } from './realm.js';
@@ -24,6 +37,7 @@ export type {
   CloseReason,
   PeerConnection,
   PeerHandler,
+  TransportAuthInfo,
   TransportInfo,
 } from './transport.js';
 export type { RawSocketListener, RawSocketListenOptions } from './transports/rawsocket.js';
@@ -35,6 +49,7 @@ export function createRouter(options?: RouterOptions): Router {
   return new Router(options);
 }
 
+/** A router listening for connections, as startRouter() resolves it. */
 export interface StartedRouter {
   readonly router: Router;
   /** The bound TCP port of the WebSocket listener. */
@@ -47,6 +62,7 @@ export interface StartedRouter {
   close(): Promise<void>;
 }
 
+/** Router options plus where to listen (WebSocket, and optionally RawSocket). */
 export interface StartRouterOptions extends RouterOptions, WebSocketListenOptions {
   /**
    * Also listen for WAMP over RawSocket: `{ port, host }` for TCP, `{ path }` for a Unix domain

@@ -10,6 +10,7 @@ export interface RealmOptions {
   readonly maxRetainedEvents: number;
 }
 
+/** A realm: its sessions, broker, dealer and meta-API (spec wamp.md "Realms, Sessions and Transports"). */
 export class Realm {
   readonly sessions = new Map<number, RouterSession>();
   readonly broker: Broker;

@@ -8,6 +8,8 @@ import { createFlatbuffersSerializer } from '@wampkit/serializers/flatbuffers';
 import { createMsgpackSerializer } from '@wampkit/serializers/msgpack';
 import { createUbjsonSerializer } from '@wampkit/serializers/ubjson';
 import { type Authenticator, anonymousAuthenticator } from './auth.js';
+import { RealmSecurity, type RouterAuthConfig } from './auth-config.js';
+import { type AuthorizationRequest, type Authorizer, allowEverything } from './authorization.js';
 import { RouterConfigError } from './errors.js';
 import { ROUTER_ROLES } from './features.js';
 import { uniqueRandomId } from './ids.js';
@@ -25,8 +27,10 @@ import {
   type WebSocketListenOptions,
 } from './transports/websocket.js';
 
+/** Severity of a router diagnostic. */
 export type LogLevel = 'info' | 'warn';
 
+/** Options of a Router: realms, limits, authentication, authorization and diagnostics. */
 export interface RouterOptions {
   /** Realms that exist from the start. Default: `['realm1']`. */
   realms?: readonly string[];
@@ -45,16 +49,32 @@ export interface RouterOptions {
   goodbyeTimeoutMs?: number;
   /** Most topics per realm holding a retained event. Default 10 000. */
   maxRetainedEvents?: number;
-  /** Decides on HELLO (and AUTHENTICATE). Default: anonymous for everyone. */
+  /**
+   * Decides on HELLO (and AUTHENTICATE): the low-level hook. Default: anonymous for everyone.
+   * Exclusive with `auth`.
+   */
   authenticator?: Authenticator;
+  /**
+   * Per-realm security (auth-config.ts): authentication methods with their principals or lookups,
+   * and authorization by role. A realm missing here refuses every HELLO
+   * (`wamp.error.no_matching_auth_method`).
+   */
+  auth?: RouterAuthConfig;
+  /**
+   * Authorizes call/register/publish/subscribe (authorization.ts); refusals get ERROR
+   * `wamp.error.not_authorized`. Default: the realms' `roles` with `auth`, else everything.
+   */
+  authorizer?: Authorizer;
   /** WELCOME.Details.agent. */
   agent?: string;
   /** Diagnostics (protocol violations, overflows). Default: none. */
   log?: (level: LogLevel, message: string) => void;
 }
 
+/** The WAMP router: realms, the sessions on them, and the transports that feed it. */
 export class Router implements SessionHost, WebSocketHost, RawSocketHost {
   readonly authenticator: Authenticator;
+  readonly authorizer: Authorizer;
   readonly maxQueueBytes: number;
   readonly maxMessageBytes: number;
   readonly strictRequestIds: boolean;
@@ -82,7 +102,17 @@ export class Router implements SessionHost, WebSocketHost, RawSocketHost {
     this.strictRequestIds = options.strictRequestIds ?? true;
     this.goodbyeTimeoutMs = options.goodbyeTimeoutMs ?? 5000;
     this.maxRetainedEvents = options.maxRetainedEvents ?? 10_000;
-    this.authenticator = options.authenticator ?? anonymousAuthenticator;
+    if (options.auth !== undefined && options.authenticator !== undefined) {
+      throw new RouterConfigError('give either `auth` or `authenticator`, not both');
+    }
+    if (options.auth !== undefined) {
+      const security = new RealmSecurity(options.auth, (message) => this.log('info', message));
+      this.authenticator = security.authenticator;
+      this.authorizer = options.authorizer ?? ((request) => security.authorize(request));
+    } else {
+      this.authenticator = options.authenticator ?? anonymousAuthenticator;
+      this.authorizer = options.authorizer ?? allowEverything;
+    }
     this.agent = options.agent ?? 'wampkit-router/0.1.0';
     this.autoCreateRealms = options.autoCreateRealms ?? true;
     this.logger = options.log;
@@ -110,6 +140,7 @@ export class Router implements SessionHost, WebSocketHost, RawSocketHost {
     return realm;
   }
 
+  /** Names of the realms that exist now. */
   realmNames(): string[] {
     return [...this.realms.keys()];
   }
@@ -126,22 +157,37 @@ export class Router implements SessionHost, WebSocketHost, RawSocketHost {
     return this.realms.get(name) ?? (this.autoCreateRealms ? this.realm(name) : undefined);
   }
 
+  /** A fresh session ID, unique among the sessions open now (spec wamp.md "IDs", global scope). */
   newSessionId(): number {
     const id = uniqueRandomId(this.sessionIds);
     this.sessionIds.add(id);
     return id;
   }
 
+  /** Returns the ID of a session that ended. */
   releaseSessionId(id: number): void {
     this.sessionIds.delete(id);
   }
 
+  /** Passes a diagnostic to the `log` option, if any. */
   log(level: LogLevel, message: string): void {
     this.logger?.(level, message);
   }
 
+  authorize(request: AuthorizationRequest): boolean {
+    try {
+      return this.authorizer(request) === true;
+    } catch (e) {
+      // Fail secure: an authorizer that throws refuses.
+      this.log('warn', `authorizer failed: ${(e as Error)?.message ?? e}`);
+      return false;
+    }
+  }
+
+  /** Called when a session joined a realm. */
   sessionOpened(_session: RouterSession): void {}
 
+  /** Called when a session left its realm. */
   sessionClosed(_session: RouterSession): void {}
 
   // ---- transports ------------------------------------------------------------------------

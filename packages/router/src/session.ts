@@ -6,18 +6,22 @@
  */
 import {
   type Dict,
+  MessageCode,
   ProtocolViolationError,
   type Serializer,
   type SerializerId,
   type WampMessage,
 } from '@wampkit/serializers';
 import type { AuthDecision, Authenticator } from './auth.js';
+import type { AuthorizationRequest, AuthorizedAction } from './authorization.js';
 import type { Call } from './dealer.js';
 import { ClientFeatures } from './features.js';
 import { nextSessionScopeId } from './ids.js';
+import { matchOf } from './options.js';
 import type { Realm } from './realm.js';
 import type { Registration, Subscription } from './records.js';
 import type { CloseReason, PeerConnection, PeerHandler, TransportInfo } from './transport.js';
+import type { MatchPolicy } from './uri-match.js';
 
 /** What a session needs from the router that owns it. */
 export interface SessionHost {
@@ -32,6 +36,8 @@ export interface SessionHost {
   newSessionId(): number;
   releaseSessionId(id: number): void;
   log(level: 'info' | 'warn', message: string): void;
+  /** Whether an established session may do `action` on a URI (spec advanced "Authorization"). */
+  authorize(request: AuthorizationRequest): boolean;
   sessionOpened(session: RouterSession): void;
   sessionClosed(session: RouterSession): void;
 }
@@ -72,7 +78,9 @@ export class RouterSession {
   readonly handler: PeerHandler;
   private helloDetails: Dict = {};
   private helloRealm = '';
-  private challenge: { authmethod: string; extra: Dict } | null = null;
+  private challenge: { authmethod: string; extra: Dict; state?: unknown } | null = null;
+  /** Session ID allocated at HELLO (WAMP-CRA signs it), used by WELCOME; 0 when none is held. */
+  private reservedId = 0;
   private goodbyeTimer: ReturnType<typeof setTimeout> | null = null;
   /** Bumped on every state reset, so a late authenticator answer is recognized as stale. */
   private epoch = 0;
@@ -246,6 +254,7 @@ export class RouterSession {
     switch (msg.type) {
       case 'SUBSCRIBE':
         this.checkNewRequestId(msg.request, msg.type);
+        if (this.refused('subscribe', msg.topic, matchOf(msg.options), msg)) return;
         realm.broker.subscribe(this, msg);
         return;
       case 'UNSUBSCRIBE':
@@ -254,10 +263,12 @@ export class RouterSession {
         return;
       case 'PUBLISH':
         this.checkNewRequestId(msg.request, msg.type);
+        if (this.refused('publish', msg.topic, 'exact', msg)) return;
         realm.broker.publish(this, msg);
         return;
       case 'REGISTER':
         this.checkNewRequestId(msg.request, msg.type);
+        if (this.refused('register', msg.procedure, matchOf(msg.options), msg)) return;
         realm.dealer.register(this, msg);
         return;
       case 'UNREGISTER':
@@ -265,6 +276,17 @@ export class RouterSession {
         realm.dealer.unregister(this, msg);
         return;
       case 'CALL':
+        // Only a new call is authorized; chunks of a progressive call in flight, and IDs the
+        // dealer discards or rejects as not sequential, go to the dealer as they are.
+        if (
+          !this.calls.has(msg.request) &&
+          (!this.host.strictRequestIds || msg.request === nextSessionScopeId(this.lastRequestId)) &&
+          !this.authorized('call', msg.procedure, 'exact')
+        ) {
+          this.checkNewRequestId(msg.request, msg.type);
+          this.notAuthorized(msg, 'call', msg.procedure);
+          return;
+        }
         realm.dealer.call(this, msg);
         return;
       case 'CANCEL':
@@ -296,6 +318,48 @@ export class RouterSession {
         this.protocolViolation(`unexpected ${msg.type} message from a client`);
         return;
     }
+  }
+
+  private authorized(action: AuthorizedAction, uri: string, match: MatchPolicy): boolean {
+    return this.host.authorize({
+      realm: this.realm!.name,
+      session: this,
+      action,
+      uri,
+      match,
+    });
+  }
+
+  /** Authorization of a SUBSCRIBE, PUBLISH or REGISTER; answers a refusal. */
+  private refused(
+    action: AuthorizedAction,
+    uri: string,
+    match: MatchPolicy,
+    msg: { type: 'SUBSCRIBE' | 'PUBLISH' | 'REGISTER'; request: number; options: Dict },
+  ): boolean {
+    if (this.authorized(action, uri, match)) return false;
+    this.notAuthorized(msg, action, uri);
+    return true;
+  }
+
+  /**
+   * ERROR `wamp.error.not_authorized` (spec advanced "Authorization"); for PUBLISH only when
+   * the publication asked for an acknowledgement.
+   */
+  private notAuthorized(
+    msg: { type: 'SUBSCRIBE' | 'PUBLISH' | 'REGISTER' | 'CALL'; request: number; options: Dict },
+    action: AuthorizedAction,
+    uri: string,
+  ): void {
+    if (msg.type === 'PUBLISH' && msg.options.acknowledge !== true) return;
+    this.send({
+      type: 'ERROR',
+      requestType: MessageCode[msg.type],
+      request: msg.request,
+      details: {},
+      error: 'wamp.error.not_authorized',
+      args: [`authrole ${this.authrole} may not ${action} ${uri}`],
+    });
   }
 
   /**
@@ -330,7 +394,14 @@ export class RouterSession {
     this.helloDetails = details;
     this.helloRealm = realmName;
     this.state = 'authenticating';
-    const request = { realm: realmName, details, transport: this.conn.info };
+    this.releaseReservedId();
+    this.reservedId = this.host.newSessionId();
+    const request = {
+      realm: realmName,
+      details,
+      transport: { ...this.conn.info, ...this.conn.authInfo },
+      sessionId: this.reservedId,
+    };
     this.decide(() => this.host.authenticator.hello(request));
   }
 
@@ -345,7 +416,8 @@ export class RouterSession {
     const request = {
       realm: this.helloRealm,
       details: this.helloDetails,
-      transport: this.conn.info,
+      transport: { ...this.conn.info, ...this.conn.authInfo },
+      sessionId: this.reservedId,
       signature,
       extra,
       challenge,
@@ -386,7 +458,7 @@ export class RouterSession {
         this.abort('wamp.error.authentication_failed', 'authenticator cannot verify', 'normal');
         return;
       }
-      this.challenge = { authmethod: d.authmethod, extra: d.extra };
+      this.challenge = { authmethod: d.authmethod, extra: d.extra, state: d.state };
       this.state = 'challenged';
       this.send({ type: 'CHALLENGE', authMethod: d.authmethod, extra: d.extra });
       return;
@@ -396,7 +468,9 @@ export class RouterSession {
       this.abort('wamp.error.no_such_realm', `no realm "${this.helloRealm}"`, 'normal');
       return;
     }
-    this.id = this.host.newSessionId();
+    this.challenge = null;
+    this.id = this.reservedId;
+    this.reservedId = 0;
     this.authid = d.authid;
     this.authrole = d.authrole;
     this.authmethod = d.authmethod;
@@ -454,6 +528,7 @@ export class RouterSession {
   terminate(reason: CloseReason): void {
     if (this.state === 'closed') return;
     this.leaveRealm();
+    this.releaseReservedId();
     this.state = 'closed';
     this.epoch++;
     if (this.goodbyeTimer !== null) clearTimeout(this.goodbyeTimer);
@@ -470,11 +545,20 @@ export class RouterSession {
     this.epoch++;
     if (this.goodbyeTimer !== null) clearTimeout(this.goodbyeTimer);
     this.conn.close('overflow');
+    this.releaseReservedId();
     queueMicrotask(() => this.leaveRealm());
+  }
+
+  /** Gives back a session ID allocated at HELLO that no WELCOME used. */
+  private releaseReservedId(): void {
+    if (this.reservedId === 0) return;
+    this.host.releaseSessionId(this.reservedId);
+    this.reservedId = 0;
   }
 
   private transportClosed(): void {
     this.leaveRealm();
+    this.releaseReservedId();
     this.state = 'closed';
     this.epoch++;
     if (this.goodbyeTimer !== null) clearTimeout(this.goodbyeTimer);

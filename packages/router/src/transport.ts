@@ -3,6 +3,7 @@
  * frames bytes and picks the serializer; the router sees one `PeerConnection` per connection and
  * answers with a `PeerHandler` that the transport feeds.
  */
+import type { ChannelBindingData, PeerCertificateInfo } from '@wampkit/auth';
 import type { Serializer } from '@wampkit/serializers';
 
 /** Implementation-defined description of the transport, shown by `wamp.session.get`. */
@@ -27,9 +28,22 @@ export type CloseReason =
   /** The peer's send queue exceeded its bound; nothing more can be sent. */
   | 'overflow';
 
+/**
+ * What authentication may use of a TLS connection (kept out of `TransportInfo`, which the session
+ * meta-API shows): channel-binding data (RFC 5929 `tls-unique`, RFC 9266 `tls-exporter`) and the
+ * client certificate.
+ */
+export interface TransportAuthInfo {
+  readonly channelBinding?: ChannelBindingData;
+  readonly peerCertificate?: PeerCertificateInfo;
+}
+
+/** One client connection, as a transport hands it to Router.attach(). */
 export interface PeerConnection {
   readonly serializer: Serializer;
   readonly info: TransportInfo;
+  /** TLS connections: channel binding and client certificate, for the authenticator. */
+  readonly authInfo?: TransportAuthInfo;
   /** Sends one serialized message (text for JSON, binary otherwise). */
   send(data: string | Uint8Array): void;
   /**

@@ -5,6 +5,7 @@
  */
 import type { UriMatch } from '@wampkit/serializers';
 
+/** How a registration or subscription URI matches (spec wamp-ap.md "Pattern-based Registrations"). */
 export type MatchPolicy = UriMatch;
 
 export interface Matchable {
@@ -53,6 +54,7 @@ function compareRuns(a: readonly number[], b: readonly number[]): number {
   return a.length - b.length;
 }
 
+/** Whether `uri` matches `pattern` under `match` (exact, prefix, or wildcard with empty components). */
 export function uriMatches(pattern: string, match: MatchPolicy, uri: string): boolean {
   if (match === 'exact') return pattern === uri;
   if (match === 'prefix') return uri.startsWith(pattern);

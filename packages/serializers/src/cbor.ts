@@ -17,6 +17,7 @@ import {
 
 export { decodeCborValue } from './cbor/decode.js';
 
+/** Encodes a WAMP value as CBOR (RFC 8949); binary values become byte strings. */
 export function encodeCbor(value: unknown): Uint8Array {
   return encodeCborValue(value);
 }
@@ -32,10 +33,13 @@ export function decodeCbor(data: Uint8Array | string, limits: DecodeLimits): unk
 /** Array-level CBOR codec. */
 export const cborCodec: ValueCodec<Uint8Array> = { encode: encodeCbor, decode: decodeCbor };
 
-export function createCborSerializer(
-  options?: SerializerOptions,
-): Serializer & { serialize(msg: WampMessage): Uint8Array } {
+/** A CBOR serializer (subprotocol wamp.2.cbor) with the given limits. */
+export function createCborSerializer(options?: SerializerOptions): Serializer & {
+  /** Validates and encodes a message to bytes; throws SerializationError for an invalid one. */
+  serialize(msg: WampMessage): Uint8Array;
+} {
   return createArraySerializer('cbor', cborCodec, options);
 }
 
+/** The CBOR serializer with the default limits. */
 export const cborSerializer = /* @__PURE__ */ createCborSerializer();

@@ -18,6 +18,7 @@ import {
 } from './serializer.js';
 import { validateOutgoing } from './wire.js';
 
+/** Options of createFlatbuffersSerializer(). */
 export interface FlatbuffersSerializerOptions extends SerializerOptions {
   /**
    * The schema has no slot for free-form dictionary keys (e.g. HELLO.Details.agent). false
@@ -27,9 +28,13 @@ export interface FlatbuffersSerializerOptions extends SerializerOptions {
   readonly strict?: boolean;
 }
 
+/** A flatbuffers serializer (subprotocol wamp.2.flatbuffers) with the given limits. */
 export function createFlatbuffersSerializer(
   options: FlatbuffersSerializerOptions = {},
-): Serializer & { serialize(msg: WampMessage): Uint8Array } {
+): Serializer & {
+  /** Validates and encodes a message to bytes; throws SerializationError for an invalid one. */
+  serialize(msg: WampMessage): Uint8Array;
+} {
   const limits = resolveLimits(options.limits);
   const strict = options.strict ?? false;
   return {
@@ -55,4 +60,5 @@ export function createFlatbuffersSerializer(
   };
 }
 
+/** The flatbuffers serializer with the default limits. */
 export const flatbuffersSerializer = /* @__PURE__ */ createFlatbuffersSerializer();

@@ -109,6 +109,7 @@ function rejectInexactIntegers(text: string): void {
   }
 }
 
+/** Encodes a WAMP value as JSON text, binary with the spec's convention ("\0" + base64). */
 export function encodeJson(value: unknown): string {
   const binary = inspect(value, 0);
   return binary ? JSON.stringify(value, binaryReplacer) : JSON.stringify(value);
@@ -170,6 +171,7 @@ function walkObject(obj: Record<string, unknown>, depth: number): void {
   }
 }
 
+/** Decodes JSON text within `limits` and turns "\0"-prefixed base64 strings back into binary; throws ProtocolViolationError on malformed input. */
 export function decodeJson(data: Uint8Array | string, limits: DecodeLimits): unknown {
   let text: string;
   if (typeof data === 'string') {
@@ -206,9 +208,11 @@ export function decodeJson(data: Uint8Array | string, limits: DecodeLimits): unk
 /** Array-level JSON codec (text). */
 export const jsonCodec: ValueCodec<string> = { encode: encodeJson, decode: decodeJson };
 
-export function createJsonSerializer(
-  options?: SerializerOptions,
-): Serializer & { serialize(msg: Parameters<Serializer['serialize']>[0]): string } {
+/** A JSON serializer (subprotocol wamp.2.json) with the given limits. */
+export function createJsonSerializer(options?: SerializerOptions): Serializer & {
+  /** Validates and encodes a message to JSON text; throws SerializationError for an invalid one. */
+  serialize(msg: Parameters<Serializer['serialize']>[0]): string;
+} {
   return createArraySerializer('json', jsonCodec, options);
 }
 

@@ -10,6 +10,7 @@ export interface DecodeLimits {
   readonly maxDepth: number;
 }
 
+/** The default decode limits: 16 MiB per message, nesting depth 64. */
 export const DEFAULT_LIMITS: DecodeLimits = {
   maxMessageBytes: 16 * 1024 * 1024,
   maxDepth: 64,

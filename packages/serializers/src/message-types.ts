@@ -27,7 +27,9 @@ export const MessageCode = {
   YIELD: 70,
 } as const;
 
+/** The name of a WAMP message type (HELLO, WELCOME, ...). */
 export type MessageTypeName = keyof typeof MessageCode;
+/** The numeric code of a WAMP message type (1 HELLO ... 70 YIELD). */
 export type MessageTypeCode = (typeof MessageCode)[MessageTypeName];
 
 const NAMES = new Map<number, MessageTypeName>(

@@ -19,31 +19,37 @@ export interface AppPayload {
   payload?: Uint8Array;
 }
 
+/** HELLO [1]: a client asks to join `realm` (spec wamp.md "Session Establishment"). */
 export interface HelloMessage {
   type: 'HELLO';
   realm: string;
   details: Dict;
 }
+/** WELCOME [2]: the router opened session `session`. */
 export interface WelcomeMessage {
   type: 'WELCOME';
   session: number;
   details: Dict;
 }
+/** ABORT [3]: the session is refused or ended without a closing handshake, with a reason URI. */
 export interface AbortMessage {
   type: 'ABORT';
   details: Dict;
   reason: string;
 }
+/** CHALLENGE [4]: the router asks the client to authenticate with `authMethod` (wamp-ap.md "Authentication"). */
 export interface ChallengeMessage {
   type: 'CHALLENGE';
   authMethod: string;
   extra: Dict;
 }
+/** AUTHENTICATE [5]: the client answers a CHALLENGE. */
 export interface AuthenticateMessage {
   type: 'AUTHENTICATE';
   signature: string;
   extra: Dict;
 }
+/** GOODBYE [6]: one side closes the session; the other answers with GOODBYE. */
 export interface GoodbyeMessage {
   type: 'GOODBYE';
   details: Dict;
@@ -62,22 +68,26 @@ export interface PublishMessage extends AppPayload {
   options: Dict;
   topic: string;
 }
+/** PUBLISHED [17]: the broker acknowledges an acknowledged PUBLISH. */
 export interface PublishedMessage {
   type: 'PUBLISHED';
   request: number;
   publication: number;
 }
+/** SUBSCRIBE [32]: the client subscribes to `topic`. */
 export interface SubscribeMessage {
   type: 'SUBSCRIBE';
   request: number;
   options: Dict;
   topic: string;
 }
+/** SUBSCRIBED [33]: the broker confirms a SUBSCRIBE with the subscription ID. */
 export interface SubscribedMessage {
   type: 'SUBSCRIBED';
   request: number;
   subscription: number;
 }
+/** UNSUBSCRIBE [34]: the client ends a subscription. */
 export interface UnsubscribeMessage {
   type: 'UNSUBSCRIBE';
   request: number;
@@ -95,6 +105,7 @@ export interface EventMessage extends AppPayload {
   publication: number;
   details: Dict;
 }
+/** EVENT [36]: the broker delivers a publication to a subscriber. */
 export interface EventReceivedMessage {
   type: 'EVENT_RECEIVED';
   publication: number;
@@ -105,6 +116,7 @@ export interface CallMessage extends AppPayload {
   options: Dict;
   procedure: string;
 }
+/** CANCEL [49]: the caller cancels a call (wamp-ap.md "Call Canceling"). */
 export interface CancelMessage {
   type: 'CANCEL';
   request: number;
@@ -115,17 +127,20 @@ export interface ResultMessage extends AppPayload {
   request: number;
   details: Dict;
 }
+/** REGISTER [64]: the client registers `procedure`. */
 export interface RegisterMessage {
   type: 'REGISTER';
   request: number;
   options: Dict;
   procedure: string;
 }
+/** REGISTERED [65]: the dealer confirms a REGISTER with the registration ID. */
 export interface RegisteredMessage {
   type: 'REGISTERED';
   request: number;
   registration: number;
 }
+/** UNREGISTER [66]: the client ends a registration. */
 export interface UnregisterMessage {
   type: 'UNREGISTER';
   request: number;
@@ -143,6 +158,7 @@ export interface InvocationMessage extends AppPayload {
   registration: number;
   details: Dict;
 }
+/** INTERRUPT [69]: the dealer tells a callee that a call was canceled (wamp-ap.md "Call Canceling"). */
 export interface InterruptMessage {
   type: 'INTERRUPT';
   request: number;
@@ -154,6 +170,7 @@ export interface YieldMessage extends AppPayload {
   options: Dict;
 }
 
+/** Any of the 25 WAMP messages, discriminated by `type`. */
 export type WampMessage =
   | HelloMessage
   | WelcomeMessage

@@ -17,6 +17,7 @@ import {
 
 export { decodeMsgpackValue } from './msgpack/decode.js';
 
+/** Encodes a WAMP value as MessagePack, binary as bin. */
 export function encodeMsgpack(value: unknown): Uint8Array {
   return encodeMsgpackValue(value);
 }
@@ -35,10 +36,13 @@ export const msgpackCodec: ValueCodec<Uint8Array> = {
   decode: decodeMsgpack,
 };
 
-export function createMsgpackSerializer(
-  options?: SerializerOptions,
-): Serializer & { serialize(msg: WampMessage): Uint8Array } {
+/** A MessagePack serializer (subprotocol wamp.2.msgpack) with the given limits. */
+export function createMsgpackSerializer(options?: SerializerOptions): Serializer & {
+  /** Validates and encodes a message to bytes; throws SerializationError for an invalid one. */
+  serialize(msg: WampMessage): Uint8Array;
+} {
   return createArraySerializer('msgpack', msgpackCodec, options);
 }
 
+/** The MessagePack serializer with the default limits. */
 export const msgpackSerializer = /* @__PURE__ */ createMsgpackSerializer();

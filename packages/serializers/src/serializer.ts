@@ -7,6 +7,7 @@ import { type DecodeLimits, resolveLimits } from './limits.js';
 import type { WampMessage } from './messages.js';
 import { messageFromArray, messageToArray, validateOutgoing } from './wire.js';
 
+/** The five WAMP serializers. */
 export type SerializerId = 'json' | 'msgpack' | 'cbor' | 'ubjson' | 'flatbuffers';
 
 /** WebSocket subprotocol names (spec wamp.md "WebSocket Transport"). */
@@ -21,6 +22,7 @@ export const RAWSOCKET_SERIALIZER_ID: Readonly<Record<SerializerId, number>> = {
   flatbuffers: 5,
 };
 
+/** A WAMP serializer: the subprotocol and RawSocket ID it stands for, and message encoding with validation. */
 export interface Serializer {
   readonly id: SerializerId;
   readonly subprotocol: Subprotocol;
@@ -34,12 +36,14 @@ export interface Serializer {
   unserialize(data: Uint8Array | string): WampMessage;
 }
 
+/** Options of the create*Serializer() functions. */
 export interface SerializerOptions {
   readonly limits?: Partial<DecodeLimits>;
 }
 
 /** Array-level codec: WAMP message arrays (or any WAMP value) to bytes/text and back. */
 export interface ValueCodec<Encoded extends Uint8Array | string = Uint8Array | string> {
+  /** Encodes a WAMP value (a message array or any part of one). */
   encode(value: unknown): Encoded;
   /** Throws ProtocolViolationError; the result is already normalized (see normalize.ts). */
   decode(data: Uint8Array | string, limits: DecodeLimits): unknown;

@@ -16,6 +16,7 @@ import { encodeUbjson } from './ubjson/encode.js';
 
 export { encodeUbjson };
 
+/** Decodes a UBJSON WAMP message array within `limits`; throws ProtocolViolationError on malformed input. */
 export function decodeUbjson(data: Uint8Array | string, limits: DecodeLimits): unknown {
   if (typeof data === 'string') {
     throw new ProtocolViolationError('UBJSON message arrived as text, expected binary');
@@ -26,10 +27,13 @@ export function decodeUbjson(data: Uint8Array | string, limits: DecodeLimits): u
 /** Array-level UBJSON codec. */
 export const ubjsonCodec: ValueCodec<Uint8Array> = { encode: encodeUbjson, decode: decodeUbjson };
 
-export function createUbjsonSerializer(
-  options?: SerializerOptions,
-): Serializer & { serialize(msg: WampMessage): Uint8Array } {
+/** A UBJSON serializer (subprotocol wamp.2.ubjson) with the given limits. */
+export function createUbjsonSerializer(options?: SerializerOptions): Serializer & {
+  /** Validates and encodes a message to bytes; throws SerializationError for an invalid one. */
+  serialize(msg: WampMessage): Uint8Array;
+} {
   return createArraySerializer('ubjson', ubjsonCodec, options);
 }
 
+/** The UBJSON serializer with the default limits. */
 export const ubjsonSerializer = /* @__PURE__ */ createUbjsonSerializer();

@@ -84,6 +84,7 @@ function isUnicodeSpace(c: number): boolean {
   );
 }
 
+/** Whether `value` is a valid URI under the match policy (spec wamp.md "Relaxed/Loose URIs"; see UriMatch). */
 export function isValidUri(value: string, match: UriMatch = 'exact'): boolean {
   const emptyInner = match === 'wildcard';
   let atComponentStart = true;

@@ -6,6 +6,7 @@
  */
 import type { Dict } from '@wampkit/serializers';
 
+/** The roles and features this client announces in HELLO.Details.roles (spec wamp.md "Client: Role and Feature Announcement"). */
 export const CLIENT_ROLES: Readonly<Dict> = Object.freeze({
   caller: {
     features: {

@@ -22,6 +22,8 @@ export interface JoinTarget<S> {
 export class Handshake<S> {
   private waiter: { resolve(s: S): void; reject(e: Error): void } | undefined;
   private authenticating = false;
+  /** WELCOME received; `onWelcome` is still checking it. */
+  private verifying = false;
 
   constructor(
     private readonly core: SessionCore,
@@ -70,11 +72,15 @@ export class Handshake<S> {
         if (this.authenticating) {
           throw new ProtocolViolationError('received WELCOME while answering a CHALLENGE');
         }
-        this.core.state = 'established';
-        const session = this.target.welcomed(msg.session, msg.details);
-        const w = this.waiter;
-        this.waiter = undefined;
-        w?.resolve(session);
+        if (this.verifying) {
+          throw new ProtocolViolationError('received a second WELCOME');
+        }
+        const check = this.core.options.onWelcome;
+        if (!check) {
+          this.welcomed(msg.session, msg.details);
+          return;
+        }
+        this.verifyWelcome(check, msg.session, msg.details);
         return;
       }
       case 'ABORT':
@@ -86,6 +92,50 @@ export class Handshake<S> {
       default:
         throw new ProtocolViolationError(`received ${msg.type} before the session was established`);
     }
+  }
+
+  private welcomed(id: number, details: Dict): void {
+    this.core.state = 'established';
+    const session = this.target.welcomed(id, details);
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.resolve(session);
+  }
+
+  /**
+   * Mutual authentication (wamp-ap.md, WAMP-SCRAM "ServerSignature"): `onWelcome` sees WELCOME
+   * before the session opens; when it throws, the session sends ABORT
+   * `wamp.error.cannot_authenticate` (as Autobahn|Python does) and the join fails with a
+   * SessionClosedError whose `cause` is the thrown error. A synchronous check opens the session
+   * at once; an asynchronous one keeps it establishing until it settles.
+   */
+  private verifyWelcome(
+    check: (details: Dict) => void | Promise<void>,
+    id: number,
+    details: Dict,
+  ): void {
+    const refuse = (error: unknown): void => {
+      this.verifying = false;
+      if (this.core.state !== 'establishing') return;
+      const e = error instanceof Error ? error : new Error(String(error));
+      this.core.abort('wamp.error.cannot_authenticate', e.message, e);
+    };
+    let outcome: void | Promise<void>;
+    try {
+      outcome = check(details);
+    } catch (error) {
+      refuse(error);
+      return;
+    }
+    if (!(outcome instanceof Promise)) {
+      this.welcomed(id, details);
+      return;
+    }
+    this.verifying = true;
+    outcome.then(() => {
+      this.verifying = false;
+      if (this.core.state === 'establishing') this.welcomed(id, details);
+    }, refuse);
   }
 
   private challenge(authMethod: string, extra: Dict): void {

@@ -4,6 +4,7 @@
  */
 import { MAX_ID } from '@wampkit/serializers';
 
+/** Session-scope request IDs (spec wamp.md "IDs"): 1, 2, 3, ... wrapping to 1 after 2^53. */
 export class RequestIdSequence {
   private last: number;
 
@@ -12,6 +13,7 @@ export class RequestIdSequence {
     this.last = last;
   }
 
+  /** Issues the next request ID. */
   next(): number {
     this.last = this.peek();
     return this.last;

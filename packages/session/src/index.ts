@@ -3,6 +3,8 @@
  * Advanced Profile features), its typed errors, the Transport interface and the meta-API helpers.
  * Transports: `@wampkit/session/websocket` (Node: @wampkit/framing; browsers: native WebSocket).
  */
+
+export * from './component/index.js';
 export {
   ApplicationError,
   CanceledError,
@@ -18,6 +20,12 @@ export {
 } from './errors.js';
 export { CLIENT_ROLES } from './features.js';
 export { RequestIdSequence } from './ids.js';
+export {
+  type KeepaliveOptions,
+  type SessionProbeOptions,
+  startHeartbeat,
+  startSessionProbe,
+} from './keepalive.js';
 export {
   type IdLists,
   type RegistrationDetails,
@@ -53,4 +61,18 @@ export {
   type Transport,
   type TransportCloseEvent,
 } from './transport.js';
+export {
+  ConnectError,
+  ConnectionLostError,
+  ConnectionRefusedError,
+  ConnectTimeoutError,
+  HandshakeFailedError,
+  KeepaliveTimeoutError,
+  MessageTooBigError,
+  ProxyError,
+  TlsError,
+  TransportError,
+  TransportProtocolError,
+  UnsupportedTransportError,
+} from './transport-errors.js';
 export type * from './types.js';

@@ -8,6 +8,7 @@ import { LimitExceededError } from './errors.js';
 /** What to do when a producer pushes into a full buffer. */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
 
+/** A bounded single-consumer async queue, read as an async iterator; an overflow policy decides what a full buffer does. */
 export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
   private waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | null =
@@ -87,6 +88,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     }
   }
 
+  /** The next item, waiting for one if the queue is empty; done once the queue ended and is drained. */
   next(): Promise<IteratorResult<T>> {
     if (this.items.length > 0) {
       return Promise.resolve({ value: this.items.shift() as T, done: false });
@@ -107,6 +109,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     });
   }
 
+  /** Ends the iteration early (the consumer left its loop): buffered items are dropped. */
   return(): Promise<IteratorResult<T>> {
     const wasOpen = !this.ended && !this.failed;
     this.items.length = 0;
@@ -122,6 +125,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  /** The queue itself: it is its own iterator. */
   [Symbol.asyncIterator](): this {
     return this;
   }

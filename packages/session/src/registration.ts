@@ -16,10 +16,12 @@ export interface RegistrationOwner {
  */
 export type HandlerReturn = unknown;
 
+/** A callee's handler: gets the Invocation; returns a value, a Result, a Promise of those, or an async iterable of progressive results. */
 export type InvocationHandler<A extends unknown[] = unknown[], K extends Dict = Dict> = (
   invocation: Invocation<A, K>,
 ) => HandlerReturn;
 
+/** A procedure registered by this session (spec wamp.md "Registering and Unregistering"). */
 export class Registration implements AsyncDisposable {
   readonly id: number;
   readonly procedure: string;
@@ -44,6 +46,7 @@ export class Registration implements AsyncDisposable {
     return this.isActive;
   }
 
+  /** Unregisters the procedure (UNREGISTER); resolves once the router confirmed. */
   unregister(): Promise<void> {
     if (!this.isActive) return this.unregistering ?? Promise.resolve();
     this.unregistering = this.owner.unregisterHandle(this);
@@ -55,6 +58,7 @@ export class Registration implements AsyncDisposable {
     this.isActive = false;
   }
 
+  /** Unregisters (for `await using`). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.unregister().catch(() => {});
   }
@@ -93,14 +97,16 @@ export class Invocation<A extends unknown[] = unknown[], K extends Dict = Dict>
   readonly receiveProgress: boolean;
   /** This call arrives in chunks (progressive call invocations); read them from `chunks`. */
   readonly progressive: boolean;
-  /** Fires on INTERRUPT (the caller canceled; reason is a CanceledError) or when the session closes. */
-  readonly signal: AbortSignal;
-  /** @internal */
-  readonly abortController: AbortController;
   /** @internal INTERRUPT mode, once interrupted. */
   interruptMode: string | undefined;
-  /** @internal */
-  readonly chunkQueue: AsyncQueue<InvocationChunk<A, K>>;
+  /** Created when the handler first reads `signal` (most never do: it costs more than the rest
+   * of an invocation). */
+  private controller: AbortController | undefined;
+  private isAborted = false;
+  private abortReason: unknown = undefined;
+  /** Created when first needed: at once for a progressive call, else when `chunks` is read. */
+  private queue: AsyncQueue<InvocationChunk<A, K>> | undefined;
+  private readonly chunkBufferSize: number;
 
   constructor(
     private readonly control: InvocationControl,
@@ -128,18 +134,60 @@ export class Invocation<A extends unknown[] = unknown[], K extends Dict = Dict>
     this.callerAuthrole = typeof d.caller_authrole === 'string' ? d.caller_authrole : undefined;
     this.receiveProgress = d.receive_progress === true;
     this.progressive = d.progress === true;
-    this.abortController = new AbortController();
-    this.signal = this.abortController.signal;
-    this.chunkQueue = new AsyncQueue(fields.chunkBufferSize, 'error');
+    this.chunkBufferSize = fields.chunkBufferSize;
+    if (this.progressive) this.queue = this.newChunkQueue();
+  }
+
+  /** Fires on INTERRUPT (the caller canceled; reason is a CanceledError) or when the session closes. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.isAborted) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** @internal Whether `signal` has aborted (without creating it). */
+  get aborted(): boolean {
+    return this.isAborted;
+  }
+
+  /** @internal Aborts `signal` (the first reason stays). */
+  abort(reason: unknown): void {
+    if (this.isAborted) return;
+    this.isAborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+
+  /** @internal The chunk buffer; a call that is not progressive holds its one chunk, ended. */
+  get chunkQueue(): AsyncQueue<InvocationChunk<A, K>> {
+    if (this.queue === undefined) this.queue = this.newChunkQueue();
+    return this.queue;
+  }
+
+  /** @internal Ends the chunks (after the buffered ones); nothing to do for one not created. */
+  endChunks(): void {
+    this.queue?.end();
+  }
+
+  /** @internal Fails the chunks; a queue not created yet is already ended (not progressive). */
+  failChunks(error: unknown): void {
+    this.queue?.fail(error);
+  }
+
+  private newChunkQueue(): AsyncQueue<InvocationChunk<A, K>> {
+    const queue = new AsyncQueue<InvocationChunk<A, K>>(this.chunkBufferSize, 'error');
     const first: InvocationChunk<A, K> = {
-      args: fields.args,
-      kwargs: fields.kwargs,
-      details: d,
+      args: this.args,
+      kwargs: this.kwargs,
+      details: this.details,
       progress: this.progressive,
     };
-    if (fields.payload !== undefined) first.payload = fields.payload;
-    this.chunkQueue.push(first);
-    if (!this.progressive) this.chunkQueue.end();
+    if (this.payload !== undefined) first.payload = this.payload;
+    queue.push(first);
+    if (!this.progressive) queue.end();
+    return queue;
   }
 
   /**

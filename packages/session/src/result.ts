@@ -17,12 +17,12 @@ export class Result<A extends unknown[] = unknown[], K extends Dict = Dict> {
   constructor(
     args?: A,
     kwargs?: K,
-    extra: { payload?: Uint8Array; ppt?: PassthruOptions; options?: Dict } = {},
+    extra?: { payload?: Uint8Array; ppt?: PassthruOptions; options?: Dict },
   ) {
     this.args = args;
     this.kwargs = kwargs;
-    this.payload = extra.payload;
-    this.ppt = extra.ppt;
-    this.options = extra.options ?? {};
+    this.payload = extra?.payload;
+    this.ppt = extra?.ppt;
+    this.options = extra?.options ?? {};
   }
 }

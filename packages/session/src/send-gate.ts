@@ -42,6 +42,12 @@ export class SendGate {
     return this.waiting.length;
   }
 
+  /** Whether `submit` would send an entry at once: nothing waits (and there is room, when the
+   * entry needs it). The caller may then send directly, without building an entry. */
+  sendsNow(needsRoom: boolean): boolean {
+    return this.waiting.length === 0 && (!needsRoom || this.hasRoom());
+  }
+
   /** Sends now when nothing waits and there is room; otherwise waits (or throws, see overflow). */
   submit(entry: GatedSend): void {
     if (this.waiting.length === 0 && (!entry.needsRoom || this.hasRoom())) {

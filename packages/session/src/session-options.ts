@@ -6,6 +6,7 @@
 import type { Dict, WampMessage } from '@wampkit/serializers';
 import type { SendQueueOverflow } from './send-gate.js';
 
+/** The default HELLO.Details.agent. */
 export const AGENT = 'wampkit-0.1.0';
 
 /** Messages out: the driver serializes and sends them over its transport. */
@@ -22,16 +23,19 @@ export interface SessionLink {
   readonly bufferedAmount?: number;
 }
 
+/** A CHALLENGE from the router: the method and its extra. */
 export interface Challenge {
   authMethod: string;
   extra: Dict;
 }
 
+/** The answer to a CHALLENGE: the AUTHENTICATE signature and extra. */
 export interface ChallengeResponse {
   signature: string;
   extra?: Dict;
 }
 
+/** Options of a session: realm, authentication, HELLO details, timeouts and bounds. */
 export interface SessionOptions {
   realm: string;
   authid?: string;
@@ -40,6 +44,11 @@ export interface SessionOptions {
   authextra?: Dict;
   /** Answers a CHALLENGE (spec wamp-ap.md "Authentication"); without it a CHALLENGE aborts the join. */
   onChallenge?: (challenge: Challenge) => ChallengeResponse | Promise<ChallengeResponse>;
+  /**
+   * Sees WELCOME.Details before the session opens (mutual authentication, e.g. the WAMP-SCRAM
+   * server signature); throwing aborts with `wamp.error.cannot_authenticate` and fails the join.
+   */
+  onWelcome?: (details: Dict) => void | Promise<void>;
   /** HELLO.Details.agent. */
   agent?: string;
   /** Extra HELLO.Details entries. */
@@ -64,6 +73,7 @@ export interface SessionOptions {
   sendQueueOverflow?: SendQueueOverflow;
 }
 
+/** Session lifecycle (spec session-state-machine.md). */
 export type SessionState = 'idle' | 'establishing' | 'established' | 'shutting-down' | 'closed';
 
 export const DEFAULT_LEAVE_TIMEOUT = 5000;

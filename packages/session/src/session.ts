@@ -58,6 +58,10 @@ const CLIENT_ONLY = new Set([
   'EVENT_RECEIVED',
 ]);
 
+/** The options of a call made without any (read only, never changed). */
+const NO_CALL_OPTIONS: CallOptions<never, never> = Object.freeze({});
+
+/** A WAMP client session (sans-IO): caller, callee, publisher and subscriber on one joined realm. Obtain one with connect() or joinSession(). */
 export class Session implements SubscriptionOwner, RegistrationOwner, AsyncDisposable {
   /** Session id from WELCOME (0 before). */
   id = 0;
@@ -161,6 +165,7 @@ export class Session implements SubscriptionOwner, RegistrationOwner, AsyncDispo
     return this.core.leave(reason, message);
   }
 
+  /** Leaves the realm (for `await using`). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.leave();
   }
@@ -170,6 +175,9 @@ export class Session implements SubscriptionOwner, RegistrationOwner, AsyncDispo
 
   private dispatch(msg: WampMessage): void {
     switch (this.core.state) {
+      case 'established':
+        this.dispatchEstablished(msg);
+        return;
       case 'idle':
         throw new ProtocolViolationError(`received ${msg.type} before HELLO was sent`);
       case 'closed':
@@ -190,17 +198,21 @@ export class Session implements SubscriptionOwner, RegistrationOwner, AsyncDispo
       case 'establishing':
         this.handshake.receive(msg);
         return;
-      case 'established':
-        this.dispatchEstablished(msg);
-        return;
     }
   }
 
   private dispatchEstablished(msg: WampMessage): void {
-    if (CLIENT_ONLY.has(msg.type)) {
-      throw new ProtocolViolationError(`received ${msg.type}, which only a client sends`);
-    }
+    // The messages of calls and events first: a switch on strings tests its cases in order.
     switch (msg.type) {
+      case 'RESULT':
+        this.caller.onResult(msg);
+        return;
+      case 'EVENT':
+        this.subscriber.onEvent(msg);
+        return;
+      case 'INVOCATION':
+        this.callee.onInvocation(msg);
+        return;
       case 'WELCOME':
       case 'CHALLENGE':
         throw new ProtocolViolationError(`received ${msg.type} after the session was established`);
@@ -224,15 +236,6 @@ export class Session implements SubscriptionOwner, RegistrationOwner, AsyncDispo
       case 'ERROR':
         this.onError(msg);
         return;
-      case 'RESULT':
-        this.caller.onResult(msg);
-        return;
-      case 'EVENT':
-        this.subscriber.onEvent(msg);
-        return;
-      case 'INVOCATION':
-        this.callee.onInvocation(msg);
-        return;
       case 'INTERRUPT':
         this.callee.onInterrupt(msg.request, msg.options);
         return;
@@ -250,6 +253,9 @@ export class Session implements SubscriptionOwner, RegistrationOwner, AsyncDispo
         this.core.pending.take(msg.type, msg.request, REPLY_KIND[msg.type]).resolve(msg);
         return;
       default:
+        if (CLIENT_ONLY.has(msg.type)) {
+          throw new ProtocolViolationError(`received ${msg.type}, which only a client sends`);
+        }
         throw new ProtocolViolationError(`received unexpected ${msg.type}`);
     }
   }
@@ -274,7 +280,7 @@ export class Session implements SubscriptionOwner, RegistrationOwner, AsyncDispo
     procedure: string,
     args?: unknown[],
     kwargs?: Dict,
-    options: CallOptions<A, K> = {},
+    options: CallOptions<A, K> = NO_CALL_OPTIONS as CallOptions<A, K>,
   ): Promise<CallResult<A, K>> {
     return this.caller.call(procedure, args, kwargs, options);
   }

@@ -14,10 +14,12 @@ export interface SubscriptionOwner {
   reportHandlerError(error: unknown, context: string): void;
 }
 
+/** A subscriber's handler, called with each Event. */
 export type EventHandler<A extends unknown[] = unknown[], K extends Dict = Dict> = (
   event: Event<A, K>,
 ) => unknown;
 
+/** A subscription of this session (spec wamp.md "Subscribing and Unsubscribing"); without a handler its events are read as an async iterator. */
 export class Subscription<A extends unknown[] = unknown[], K extends Dict = Dict>
   implements AsyncIterable<Event<A, K>>, AsyncDisposable
 {
@@ -119,6 +121,7 @@ export class Subscription<A extends unknown[] = unknown[], K extends Dict = Dict
     }
   }
 
+  /** The events as an async iterator (buffered per SubscribeOptions.bufferSize and overflow). */
   [Symbol.asyncIterator](): AsyncIterator<Event<A, K>> {
     if (!this.queue) {
       throw new InvalidStateError(
@@ -130,6 +133,7 @@ export class Subscription<A extends unknown[] = unknown[], K extends Dict = Dict
     return this.queue;
   }
 
+  /** Unsubscribes (for `await using`). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.unsubscribe().catch(() => {});
   }

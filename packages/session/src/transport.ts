@@ -9,7 +9,9 @@ import { ProtocolViolationError, type Serializer, type WampMessage } from '@wamp
 import { SendQueue } from './send-queue.js';
 import { type Session, Session as SessionClass } from './session.js';
 import type { SessionOptions } from './session-options.js';
+import { MessageTooBigError } from './transport-errors.js';
 
+/** How a transport closed (WebSocket close code and reason; RawSocket maps to the same). */
 export interface TransportCloseEvent {
   code: number;
   reason: string;
@@ -17,6 +19,7 @@ export interface TransportCloseEvent {
   error?: Error;
 }
 
+/** What a session needs from a transport: send serialized messages, close, and callbacks for messages, close and drain. */
 export interface Transport {
   /** The serializer negotiated for this transport (WebSocket subprotocol / RawSocket id). */
   readonly serializer: Serializer;
@@ -29,11 +32,35 @@ export interface Transport {
   send(data: Uint8Array | string): boolean | void;
   /** Closes the transport; `onclose` fires once when it is closed. */
   close(code?: number, reason?: string): void;
+  /**
+   * Longest message the peer accepts, bytes (a RawSocket router's handshake limit, or a
+   * configured WebSocket limit). `attachSession` refuses a longer outgoing message itself with
+   * MessageTooBigError before queueing it, so the request fails instead of the connection.
+   */
+  readonly maxMessageLength?: number;
+  /**
+   * true when the transport checks the peer's liveness itself (WebSocket or RawSocket
+   * PING/PONG with a timeout). Otherwise a WAMP-level probe can do it (keepalive.ts).
+   */
+  readonly keepalive?: boolean;
+  /**
+   * Fails the transport at once with `error` (a TransportError): `onclose` fires with it without
+   * waiting for a closing handshake that a dead peer would never answer.
+   */
+  abort?(error: Error): void;
+  /** Set by the session: receives each serialized WAMP message. */
   onmessage: ((data: Uint8Array | string) => void) | null;
+  /** Set by the session: called once when the transport closed. */
   onclose: ((event: TransportCloseEvent) => void) | null;
   /** Set by `attachSession`: called when the buffer is below its high-water mark again after
    * `send()` returned false. Transports that never return false may ignore it. */
   ondrain?: (() => void) | null;
+  /**
+   * TLS channel-binding data of the connection (RFC 5929 `tls-unique`, RFC 9266 `tls-exporter`),
+   * for authentication methods that bind to the channel (WAMP-SCRAM, WAMP-cryptosign). Only
+   * transports over TLS in runtimes that expose it (Node) have it.
+   */
+  channelBinding?(): Partial<Record<'tls-unique' | 'tls-exporter', Uint8Array>> | undefined;
 }
 
 /** Creates a Session over a transport (not joined yet). */
@@ -45,6 +72,8 @@ export function attachSession(transport: Transport, options: SessionOptions): Se
     {
       send(msg: WampMessage): void {
         const data = serializer.serialize(msg);
+        const limit = transport.maxMessageLength;
+        if (limit !== undefined && limit > 0) checkLength(data, limit, msg.type);
         if (!closed) queue.push(data);
       },
       close(): void {
@@ -82,6 +111,41 @@ export function attachSession(transport: Transport, options: SessionOptions): Se
     session.transportClosed(event.error);
   };
   return session;
+}
+
+/** UTF-8 length of a string, counted without encoding it. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      // A surrogate pair: 4 bytes (a lone surrogate becomes U+FFFD, 3 bytes).
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Throws MessageTooBigError when a serialized message is longer than the peer accepts. */
+function checkLength(data: Uint8Array | string, limit: number, type: string): void {
+  let length: number;
+  if (typeof data !== 'string') length = data.length;
+  // UTF-8 takes at most three bytes per UTF-16 unit.
+  else if (data.length * 3 <= limit) return;
+  else length = utf8Length(data);
+  if (length > limit) {
+    throw new MessageTooBigError(
+      `${type} of ${length} bytes exceeds the ${limit} bytes the peer accepts`,
+      length,
+      limit,
+    );
+  }
 }
 
 /** Joins a realm over a transport: HELLO, then WELCOME (or a typed error). */

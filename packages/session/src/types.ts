@@ -33,6 +33,7 @@ export interface CallResult<A extends unknown[] = unknown[], K extends Dict = Di
 /** Cancel modes (wamp-ap.md "Call Canceling"). */
 export type CancelMode = 'skip' | 'kill' | 'killnowait';
 
+/** Options of Session.call(). */
 export interface CallOptions<A extends unknown[] = unknown[], K extends Dict = Dict> {
   /** Aborting sends CANCEL with `cancelMode` and rejects the call with CanceledError. */
   signal?: AbortSignal;
@@ -54,15 +55,19 @@ export interface CallOptions<A extends unknown[] = unknown[], K extends Dict = D
   extra?: Dict;
 }
 
+/** Options of Session.callProgressive(). */
 export interface ProgressiveCallOptions<A extends unknown[] = unknown[], K extends Dict = Dict>
   extends Omit<CallOptions<A, K>, 'onProgress'> {
   /** Progressive results buffered for a slow consumer before the call is canceled. Default 1000. */
   bufferSize?: number;
 }
 
+/** How a registration or subscription URI matches (wamp-ap.md "Pattern-based Registrations", "Pattern-based Subscriptions"). */
 export type MatchPolicy = 'exact' | 'prefix' | 'wildcard';
+/** Which callee of a shared registration gets a call (wamp-ap.md "Shared Registration"). */
 export type InvokePolicy = 'single' | 'roundrobin' | 'random' | 'first' | 'last';
 
+/** Options of Session.register(). */
 export interface RegisterOptions {
   match?: MatchPolicy;
   invoke?: InvokePolicy;
@@ -80,11 +85,13 @@ export interface RegisterOptions {
   extra?: Dict;
 }
 
+/** Why the router revoked a registration or subscription. */
 export interface RevocationInfo {
   reason: string;
   details: Dict;
 }
 
+/** Options of Session.publish(). */
 export interface PublishOptions {
   /** Wait for PUBLISHED and resolve with the publication id. */
   acknowledge?: boolean;
@@ -108,10 +115,12 @@ export interface PublishOptions {
   signal?: AbortSignal;
 }
 
+/** The router's acknowledgement of a publication. */
 export interface Publication {
   publication: number;
 }
 
+/** Options of Session.subscribe(). */
 export interface SubscribeOptions {
   match?: MatchPolicy;
   /** Ask for the retained event on subscribe (wamp-ap.md "Event Retention"). */
@@ -122,6 +131,7 @@ export interface SubscribeOptions {
   overflow?: OverflowPolicy;
   /** Aborting unsubscribes. */
   signal?: AbortSignal;
+  /** Called when the router revokes the subscription (wamp-ap.md "Subscription Revocation"). */
   onRevoke?: (info: RevocationInfo) => void;
   extra?: Dict;
 }

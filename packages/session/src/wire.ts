@@ -20,7 +20,6 @@ import type {
   CallOptions,
   MatchPolicy,
   PassthruOptions,
-  PayloadFields,
   PublishOptions,
   RegisterOptions,
   RevocationInfo,
@@ -30,16 +29,6 @@ import type {
 /** An ERROR answering an INVOCATION, before it is put on the wire. */
 export interface ErrorReply extends AppPayload {
   error: string;
-}
-
-/** An incoming payload with the spec's defaults: absent args are [], absent kwargs {}. */
-export function payloadOf<A extends unknown[], K extends Dict>(m: AppPayload): PayloadFields<A, K> {
-  const out: PayloadFields<A, K> = {
-    args: (m.args ?? []) as A,
-    kwargs: (m.kwargs ?? {}) as K,
-  };
-  if (m.payload !== undefined) out.payload = m.payload;
-  return out;
 }
 
 /** Sets an outgoing payload: the PassThru payload alone when there is one, else args/kwargs. */
@@ -61,21 +50,60 @@ export function pptOptions(ppt: PassthruOptions | undefined): Dict {
   return o;
 }
 
+/** The Options/Details of an outgoing message that has none: shared, never changed. */
+export const NO_OPTIONS: Dict = Object.freeze({});
+
+/** Whether a dictionary has no entries (without allocating a key list). */
+export function isEmptyDict(d: Dict): boolean {
+  for (const _ in d) return false;
+  return true;
+}
+
 /** CALL.Options; `progress` marks a chunk of a progressive call invocation. */
 export function callOptions(
   options: CallOptions<never, never>,
   receiveProgress: boolean,
   progress: boolean,
 ): Dict {
+  const timeout = options.timeout !== undefined && options.timeout > 0;
+  if (
+    !receiveProgress &&
+    !progress &&
+    !timeout &&
+    !options.discloseMe &&
+    options.extra === undefined &&
+    options.ppt === undefined
+  ) {
+    return NO_OPTIONS; // the common plain call: no dictionary built per CALL
+  }
   const o: Dict = { ...options.extra };
   if (receiveProgress) o.receive_progress = true;
-  if (options.timeout !== undefined && options.timeout > 0) o.timeout = options.timeout;
+  if (timeout) o.timeout = options.timeout;
   if (options.discloseMe) o.disclose_me = true;
   if (progress) o.progress = true;
   return Object.assign(o, pptOptions(options.ppt));
 }
 
+/** PUBLISH.Options of a plain acknowledged publication: shared, never changed. */
+const ACKNOWLEDGE_OPTIONS: Dict = Object.freeze({ acknowledge: true });
+
 export function publishOptions(options: PublishOptions): Dict {
+  if (
+    options.extra === undefined &&
+    options.ppt === undefined &&
+    options.excludeMe === undefined &&
+    !options.exclude &&
+    !options.excludeAuthid &&
+    !options.excludeAuthrole &&
+    !options.eligible &&
+    !options.eligibleAuthid &&
+    !options.eligibleAuthrole &&
+    !options.discloseMe &&
+    !options.retain
+  ) {
+    // The common publications: no dictionary built per PUBLISH.
+    return options.acknowledge ? ACKNOWLEDGE_OPTIONS : NO_OPTIONS;
+  }
   const o: Dict = { ...options.extra };
   if (options.acknowledge) o.acknowledge = true;
   if (options.excludeMe !== undefined) o.exclude_me = options.excludeMe;
@@ -113,10 +141,18 @@ export function registerOptions(options: RegisterOptions, match: MatchPolicy): D
 
 /** A YIELD for a callee's (progressive or final) result. */
 export function yieldMessage(request: number, r: Result, progress: boolean): YieldMessage {
-  const o: Dict = { ...r.options, ...pptOptions(r.ppt) };
-  if (progress) o.progress = true;
+  let o: Dict;
+  if (!progress && r.ppt === undefined && isEmptyDict(r.options)) o = NO_OPTIONS;
+  else {
+    o = { ...r.options, ...pptOptions(r.ppt) };
+    if (progress) o.progress = true;
+  }
   const msg: YieldMessage = { type: 'YIELD', request, options: o };
-  setPayload(msg, r);
+  if (r.payload !== undefined) msg.payload = r.payload;
+  else {
+    if (r.args !== undefined) msg.args = r.args;
+    if (r.kwargs !== undefined) msg.kwargs = r.kwargs;
+  }
   return msg;
 }
 

@@ -48,6 +48,7 @@ export interface RawSocketTlsOptions {
   node?: tls.ConnectionOptions;
 }
 
+/** Options of connectRawSocket(). */
 export interface RawSocketTransportOptions {
   /** The serializer to request (its `rawSocketId` goes into the handshake). */
   serializer: Serializer;
@@ -81,7 +82,9 @@ const decoder = new TextDecoder();
 
 /** A RawSocket connection to a router, as a session `Transport`. */
 export class RawSocketTransport implements Transport {
+  /** Receives each WAMP message (bytes, or a string for JSON). */
   onmessage: ((data: Uint8Array | string) => void) | null = null;
+  /** Called once when the connection ended. */
   onclose: ((event: TransportCloseEvent) => void) | null = null;
   ondrain: (() => void) | null = null;
   /** The endpoint this transport is connected to. */
@@ -143,6 +146,16 @@ export class RawSocketTransport implements Transport {
   /** Longest message the router accepts (its handshake limit), octets; 0 before open. */
   get maxSendLength(): number {
     return this.opened?.maxSendLength ?? 0;
+  }
+
+  /** The session's view of `maxSendLength`: longer requests are refused before they are queued. */
+  get maxMessageLength(): number | undefined {
+    return this.opened === null ? undefined : this.opened.maxSendLength;
+  }
+
+  /** Whether RawSocket PING/PONG keepalive runs (`pingInterval` > 0). */
+  get keepalive(): boolean {
+    return (this.options.pingInterval ?? 0) > 0;
   }
 
   /** Longest message we accept (our announced limit), octets. */

@@ -9,6 +9,7 @@ export type RawSocketEndpoint =
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly tls: boolean }
   | { readonly kind: 'unix'; readonly path: string; readonly tls: boolean };
 
+/** A URL that is not a RawSocket URL (scheme, host, port or path). */
 export class InvalidUrlError extends TypeError {
   override name = 'InvalidUrlError';
 }
@@ -20,6 +21,7 @@ const SCHEMES: Record<string, { tls: boolean; defaultPort?: number }> = {
   'tls:': { tls: true },
 };
 
+/** Parses an rs://, rss://, tcp://, tls:// or unix:// URL into the endpoint to connect to. */
 export function parseRawSocketUrl(url: string | URL): RawSocketEndpoint {
   let u: URL;
   try {

@@ -12,13 +12,7 @@ import { cborSerializer } from '@wampkit/serializers/cbor';
 import { flatbuffersSerializer } from '@wampkit/serializers/flatbuffers';
 import { msgpackSerializer } from '@wampkit/serializers/msgpack';
 import { ubjsonSerializer } from '@wampkit/serializers/ubjson';
-import {
-  ApplicationError,
-  joinSession,
-  Result,
-  type Session,
-  SessionClosedError,
-} from '@wampkit/session';
+import { ApplicationError, joinSession, Result, type Session } from '@wampkit/session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectRawSocket,
@@ -195,7 +189,17 @@ describe('maximum message length', () => {
     await session.leave();
   });
 
-  it('fails with MessageTooBigError (1009) rather than send above the router limit', async () => {
+  it('the session refuses a request above the router limit (MessageTooBigError), and goes on', async () => {
+    const { transport, session } = await open(router.rawsocket?.url ?? '');
+    expect(transport.maxMessageLength).toBe(64 * 1024);
+    const err = await session.call('test.echo', ['y'.repeat(70_000)]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MessageTooBigError);
+    expect((err as MessageTooBigError).limit).toBe(64 * 1024);
+    expect((await session.call('test.echo', ['still here'])).args).toEqual(['still here']);
+    await session.leave();
+  });
+
+  it('the transport fails with MessageTooBigError (1009) rather than send above the router limit', async () => {
     const { transport, session } = await open(router.rawsocket?.url ?? '');
     const closed = new Promise<{ code: number; error?: Error }>((resolve) => {
       const prev = transport.onclose;
@@ -204,9 +208,10 @@ describe('maximum message length', () => {
         resolve(e);
       };
     });
-    const err = await session.call('test.echo', ['y'.repeat(70_000)]).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SessionClosedError);
+    // Below the session's own check: a raw send of an over-long message.
+    transport.send(new Uint8Array(70_000));
     const event = await closed;
+    expect((await session.closed).reason).toBe('wamp.close.transport_lost');
     expect(event.code).toBe(1009);
     expect(event.error).toBeInstanceOf(MessageTooBigError);
     expect((event.error as MessageTooBigError).limit).toBe(64 * 1024);

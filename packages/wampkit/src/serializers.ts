@@ -4,6 +4,7 @@
  */
 import { jsonSerializer, type Serializer, type SerializerId } from '@wampkit/serializers';
 
+/** The serializer for a name ('json' when none), loading non-JSON ones by dynamic import; a Serializer instance is returned as is. */
 export async function loadSerializer(
   choice: SerializerId | Serializer = 'json',
 ): Promise<Serializer> {

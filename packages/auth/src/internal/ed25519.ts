@@ -7,6 +7,7 @@ import { fromBase64 } from './bytes.js';
 import { loadSodium } from './sodium.js';
 import { subtle } from './webcrypto.js';
 
+/** Where Ed25519 comes from: WebCrypto, or libsodium where WebCrypto lacks it. */
 export type Ed25519Backend = 'webcrypto' | 'sodium';
 
 export interface Ed25519Signer {

@@ -113,6 +113,7 @@ function inTable(table: readonly Range[], cp: number): boolean {
 const isRandAL = (cp: number) => inTable(D1, cp);
 const isL = (cp: number) => !isRandAL(cp) && LETTERISH.test(String.fromCodePoint(cp));
 
+/** A string that SASLprep (RFC 4013) rejects, e.g. one with prohibited or unassigned characters. */
 export class SaslprepError extends Error {
   override readonly name = 'SaslprepError';
 }

@@ -34,6 +34,7 @@ export function peerCertificateInfo(socket: TLSSocket): PeerCertificateInfo | un
   };
 }
 
+/** Options of TlsClientCertVerifier: principals by certificate fingerprint, or a lookup. */
 export interface TlsClientCertVerifierOptions {
   /** Static table keyed by SHA-256 fingerprint (any case, colons allowed). */
   principals?: Readonly<Record<string, PrincipalIdentity>>;
@@ -67,6 +68,7 @@ export class TlsClientCertVerifier implements ServerAuthenticator {
       : undefined;
   }
 
+  /** Starts authenticating a HELLO that asked for `authmethod`: a CHALLENGE to send, or an immediate WELCOME; rejects with an AuthError. */
   async hello(authmethod: string, hello: HelloInfo): Promise<HelloOutcome> {
     const cert = hello.transport?.peerCertificate;
     if (!cert)

@@ -6,6 +6,7 @@
 import { deflateSync, Inflate } from 'fflate';
 import { MessageTooBigError, ProtocolError } from '../errors.js';
 
+/** The negotiated permessage-deflate parameters a codec works with (RFC 7692 §7.1). */
 export interface CodecParams {
   /** Our compressor must not keep its LZ77 window between messages. */
   compressNoContextTakeover: boolean;
@@ -17,6 +18,7 @@ export interface CodecParams {
   level: number;
 }
 
+/** Compressor and decompressor of one connection's permessage-deflate (RFC 7692 §7.2). */
 export interface DeflateCodec {
   /**
    * Compresses one whole message and returns the payload to send: the DEFLATE output with the
@@ -34,9 +36,11 @@ export interface DeflateCodec {
    * no context takeover for our sending direction (RFC 7692 §7.1.1), which is always allowed.
    */
   readonly contextTakeover: boolean;
+  /** Releases the codec's resources; it is not used again. */
   close(): void;
 }
 
+/** Creates the codec of a connection from the negotiated parameters (fflate by default, node:zlib in Node). */
 export type DeflateCodecFactory = (params: CodecParams) => DeflateCodec;
 
 export const DEFLATE_TAIL = new Uint8Array([0x00, 0x00, 0xff, 0xff]);

@@ -50,6 +50,7 @@ export function parseExtensions(header: string): ExtensionOffer[] {
   return out;
 }
 
+/** Formats one extension offer or response as a Sec-WebSocket-Extensions element (RFC 6455 §9.1). */
 export function formatExtension(ext: ExtensionOffer): string {
   let s = ext.name;
   for (const [k, v] of ext.params) s += v === true ? `; ${k}` : `; ${k}=${v}`;

@@ -15,6 +15,7 @@ import type { ExtensionOffer } from './header.js';
 
 export const EXTENSION_NAME = 'permessage-deflate';
 
+/** permessage-deflate settings (RFC 7692 §7.1): context takeover, window bits, level and threshold. */
 export interface DeflateOptions {
   /**
    * Client: ask the server to reset its compressor after every message.

@@ -8,6 +8,7 @@ import { HandshakeError } from '../errors.js';
 export class HeaderList {
   readonly entries: Array<[name: string, value: string]> = [];
 
+  /** Appends a header field (repeated fields are kept). */
   add(name: string, value: string): void {
     this.entries.push([name, value]);
   }
@@ -36,6 +37,7 @@ export class HeaderList {
     return value.split(',').some((t) => t.trim().toLowerCase() === want);
   }
 
+  /** The fields as a plain object: lower-case names, repeated values joined with ", ". */
   toObject(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [n] of this.entries) {

@@ -6,6 +6,7 @@ import { ConnectionLostError, HandshakeError, type WebSocketError } from '../err
 import { installNodeDefaults, withNodeCodec } from './defaults.js';
 import { type NodeSocketOptions, NodeWebSocket } from './websocket.js';
 
+/** Options of the Node client connect(). */
 export interface ConnectOptions extends NodeSocketOptions {
   /** Subprotocols to offer, most preferred first. */
   protocols?: readonly string[];
@@ -16,6 +17,11 @@ export interface ConnectOptions extends NodeSocketOptions {
   tls?: tls.ConnectionOptions;
   /** Abort the connection attempt. */
   signal?: AbortSignal;
+  /**
+   * An already connected socket to run the WebSocket over (e.g. an HTTP CONNECT proxy tunnel)
+   * instead of opening one to the URL's host; wss:// still runs TLS over it.
+   */
+  socket?: net.Socket;
 }
 
 /** Opens a WebSocket and resolves once the opening handshake succeeded. */
@@ -37,15 +43,15 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
   if (options.origin !== undefined) handshake.origin = options.origin;
 
   return new Promise((resolve, reject) => {
+    const tunnel = options.socket;
     const socket = secure
       ? tls.connect({
-          host,
-          port,
+          ...(tunnel ? { socket: tunnel } : { host, port }),
           servername: net.isIP(host) ? undefined : host,
           ALPNProtocols: ['http/1.1'],
           ...options.tls,
         })
-      : net.connect({ host, port });
+      : (tunnel ?? net.connect({ host, port }));
     const ws = new NodeWebSocket(socket, 'client', withNodeCodec(options));
     let settled = false;
     const fail = (err: Error): void => {
@@ -62,14 +68,17 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       return;
     }
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once(secure ? 'secureConnect' : 'connect', () => {
+    const initiate = (): void => {
       try {
         ws.connection.initiate(handshake);
       } catch (err) {
         fail(err as Error);
         ws.destroy();
       }
-    });
+    };
+    // A given plain socket is connected already: no 'connect' event will come.
+    if (tunnel && !secure) queueMicrotask(initiate);
+    else socket.once(secure ? 'secureConnect' : 'connect', initiate);
     socket.once('error', (err) =>
       fail(
         new ConnectionLostError(`cannot connect to ${target.host}: ${err.message}`, { cause: err }),

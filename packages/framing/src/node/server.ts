@@ -6,6 +6,7 @@ import { installNodeDefaults, withNodeCodec } from './defaults.js';
 import { TypedEmitter } from './emitter.js';
 import { type NodeSocketOptions, NodeWebSocket } from './websocket.js';
 
+/** Options of the Node WebSocketServer. */
 export interface ServerOptions extends NodeSocketOptions {
   /** Port to listen on (0 picks a free one). */
   port?: number;
@@ -21,11 +22,13 @@ export interface ServerOptions extends NodeSocketOptions {
   onRequest?: (request: HandshakeRequest) => string | null | { status: number; reason: string };
 }
 
+/** Events of the WebSocketServer: a new connection (after the accepted handshake), and listener errors. */
 export interface ServerEvents {
   connection: [ws: NodeWebSocket, request: HandshakeRequest];
   error: [error: Error];
 }
 
+/** A WebSocket server for Node on the sans-IO engine: listens on TCP (or TLS), runs the opening handshake and emits each accepted connection as a NodeWebSocket. */
 export class WebSocketServer extends TypedEmitter<ServerEvents> {
   readonly server: net.Server;
   readonly clients = new Set<NodeWebSocket>();

@@ -8,13 +8,16 @@ export const MAGIC = 0x7f;
 
 /** Octets of a handshake request or reply, and of a frame header. */
 export const HANDSHAKE_LENGTH = 4;
+/** Octets of a frame header (the prefix before the payload). */
 export const FRAME_HEADER_LENGTH = 4;
 
 /** The `LENGTH` exponent range: 2**(e+9) octets, 512 B (e = 0) to 16 MiB (e = 15). */
 export const MIN_LENGTH_EXPONENT = 0;
+/** Largest `LENGTH` exponent: 2**24 octets. */
 export const MAX_LENGTH_EXPONENT = 15;
 /** Smallest and largest maximum message length a handshake can express. */
 export const MIN_MAX_LENGTH = 2 ** 9;
+/** Largest maximum message length a handshake can express (16 MiB). */
 export const MAX_MAX_LENGTH = 2 ** 24;
 
 /** Handshake `SERIALIZER` values (0 is illegal, 6-15 reserved). */
@@ -25,6 +28,7 @@ export const SerializerId = {
   ubjson: 4,
   flatbuffers: 5,
 } as const;
+/** A serializer name with a RawSocket handshake value. */
 export type SerializerName = keyof typeof SerializerId;
 
 /** Serializer name of a handshake `SERIALIZER` value, or undefined (0, reserved values). */

@@ -8,6 +8,7 @@ import { ByteQueue } from './byte-queue.js';
 import { FRAME_HEADER_LENGTH, FrameType, MAX_MAX_LENGTH } from './constants.js';
 import { RawSocketMessageTooBigError, RawSocketProtocolError } from './errors.js';
 
+/** One decoded RawSocket frame: a WAMP message, a PING or a PONG. */
 export interface Frame {
   readonly type: FrameType;
   readonly payload: Uint8Array;
@@ -92,6 +93,7 @@ export class FrameReader {
     return this.queue.length;
   }
 
+  /** Appends received octets. */
   push(bytes: Uint8Array): void {
     this.queue.push(bytes);
   }
@@ -115,6 +117,7 @@ export class FrameReader {
     return this.header !== null || this.queue.length > 0;
   }
 
+  /** Drops every buffered octet and any half-read frame. */
   clear(): void {
     this.queue.clear();
     this.header = null;

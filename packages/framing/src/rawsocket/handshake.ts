@@ -13,6 +13,7 @@ import {
 } from './constants.js';
 import { RawSocketHandshakeError, RawSocketRefusedError } from './errors.js';
 
+/** A client's 4-octet RawSocket handshake request, decoded. */
 export interface HandshakeRequest {
   /** The `SERIALIZER` value the client asked for (1 json ... 5 flatbuffers). */
   readonly serializer: number;
@@ -24,6 +25,7 @@ export interface HandshakeRequest {
   readonly reservedBitsUsed: boolean;
 }
 
+/** A router's successful 4-octet RawSocket handshake reply, decoded. */
 export interface HandshakeReply {
   readonly serializer: number;
   readonly lengthExponent: number;

@@ -14,8 +14,10 @@ import {
   type RawSocketOpenInfo,
 } from '@wampkit/framing/rawsocket';
 import type { Serializer } from '@wampkit/serializers';
+import { tlsAuthInfo } from '../auth-tls.js';
 import type { PeerConnection, PeerHandler } from '../transport.js';
 
+/** Where and how a router listens for WAMP over RawSocket. */
 export interface RawSocketListenOptions {
   /** TCP port (0, the default, picks a free one). Ignored with `path`. */
   port?: number;
@@ -61,6 +63,7 @@ function peerOf(socket: net.Socket, unixPath: string | undefined): string {
   return `${family}:${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
 }
 
+/** Accepts WAMP over RawSocket (TCP, TLS or a Unix domain socket) for a router. */
 export class RawSocketListener {
   private readonly server: net.Server;
   private readonly byId: Map<number, Serializer>;
@@ -220,6 +223,7 @@ export class RawSocketListener {
         tls: this.options.tls !== undefined,
         max_message_length: info.maxSendLength,
       },
+      ...(socket instanceof tls.TLSSocket ? { authInfo: tlsAuthInfo(socket) } : {}),
       maxMessageBytes: info.maxSendLength,
       send: (data) => {
         if (conn.state !== 'open') return;
@@ -246,6 +250,7 @@ export class RawSocketListener {
     this.host.log(level, `RawSocket ${peer}: ${error.message}`);
   }
 
+  /** Starts listening; resolves with the bound TCP port (0 for a Unix socket). */
   async listen(): Promise<number> {
     const o = this.options;
     await new Promise<void>((resolve, reject) => {

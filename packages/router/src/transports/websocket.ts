@@ -3,12 +3,14 @@
  * frames) and `wamp.2.msgpack`, `wamp.2.cbor`, `wamp.2.ubjson`, `wamp.2.flatbuffers` (binary
  * frames), on the framing engine's Node server. Each connection becomes a `PeerConnection`.
  */
-import type tls from 'node:tls';
+import tls from 'node:tls';
 import type { HandshakeRequest } from '@wampkit/framing';
 import { type NodeWebSocket, WebSocketServer } from '@wampkit/framing/node';
 import type { Serializer } from '@wampkit/serializers';
+import { tlsAuthInfo } from '../auth-tls.js';
 import type { CloseReason, PeerConnection, PeerHandler } from '../transport.js';
 
+/** Where and how a router listens for WAMP over WebSocket. */
 export interface WebSocketListenOptions {
   /** TCP port (0, the default, picks a free one). */
   port?: number;
@@ -40,6 +42,12 @@ function pathOf(target: string): string {
   return q < 0 ? target : target.slice(0, q);
 }
 
+function peerOf(socket: { remoteFamily?: string; remoteAddress?: string; remotePort?: number }) {
+  const family = socket.remoteFamily === 'IPv6' ? 'tcp6' : 'tcp4';
+  return `${family}:${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+}
+
+/** Accepts WAMP over WebSocket for a router, on the @wampkit/framing server. */
 export class WebSocketListener {
   private readonly server: WebSocketServer;
   private boundPort = 0;
@@ -76,9 +84,11 @@ export class WebSocketListener {
       return;
     }
     const binary = serializer.binary;
+    const socket = ws.rawSocket;
     const conn: PeerConnection = {
       serializer,
-      info: { type: 'websocket', protocol: ws.protocol },
+      info: { type: 'websocket', protocol: ws.protocol, peer: peerOf(socket) },
+      ...(socket instanceof tls.TLSSocket ? { authInfo: tlsAuthInfo(socket) } : {}),
       send: (data) => {
         if (ws.state === 'open') ws.send(data, { binary });
       },
@@ -101,6 +111,7 @@ export class WebSocketListener {
     ws.on('error', () => {});
   }
 
+  /** Starts listening; resolves with the bound TCP port. */
   async listen(): Promise<number> {
     this.boundPort = await this.server.listen(
       this.options.port ?? 0,

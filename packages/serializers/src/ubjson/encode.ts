@@ -168,6 +168,7 @@ function writeValue(w: Writer, v: unknown, depth: number): void {
   w.byte(M.OBJECT_END);
 }
 
+/** Encodes a WAMP value as UBJSON. */
 export function encodeUbjson(value: unknown): Uint8Array {
   const w = new Writer();
   writeValue(w, value, 0);

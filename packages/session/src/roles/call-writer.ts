@@ -10,6 +10,7 @@ import type { Session } from '../session.js';
 import type { CallOptions, CallResult, CancelMode } from '../types.js';
 import { type PendingCall, type ResultSink, resultSink } from './caller.js';
 
+/** A call whose arguments go out in chunks (wamp-ap.md "Progressive Call Invocations"); made by Session.openCall(). */
 export class CallWriter<A extends unknown[] = unknown[], K extends Dict = Dict> {
   /** The final result (resolves even if the callee answers before `end()`). */
   readonly result: Promise<CallResult<A, K>>;

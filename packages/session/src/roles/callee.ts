@@ -21,6 +21,7 @@ import { RecentIds } from '../recent-ids.js';
 import {
   Invocation,
   type InvocationChunk,
+  type InvocationControl,
   type InvocationHandler,
   Registration,
   type RegistrationOwner,
@@ -31,7 +32,6 @@ import type { RegisterOptions } from '../types.js';
 import {
   type ErrorReply,
   invocationError,
-  payloadOf,
   registerOptions,
   revocationOf,
   yieldMessage,
@@ -45,11 +45,43 @@ interface RegistrationEntry {
   queued: Invocation<never, never>[];
 }
 
-interface RunningInvocation {
+/** An invocation from INVOCATION to its answer; it is its Invocation's control. */
+class RunningInvocation implements InvocationControl {
   inv: Invocation<never, never>;
-  entry: RegistrationEntry;
-  started: boolean;
-  finished: boolean;
+  started = false;
+  finished = false;
+  /** In `Callee.invocations` (only while it can still get INTERRUPT or chunks: queued, or its
+   * handler's result is awaited). */
+  tracked = false;
+
+  constructor(
+    private readonly callee: Callee,
+    readonly entry: RegistrationEntry,
+    msg: InvocationMessage,
+  ) {
+    this.inv = new Invocation<never, never>(this, {
+      request: msg.request,
+      registration: msg.registration,
+      procedure: entry.reg.procedure,
+      details: msg.details,
+      args: (msg.args ?? []) as never,
+      kwargs: (msg.kwargs ?? {}) as never,
+      payload: msg.payload,
+      chunkBufferSize: entry.options.chunkBufferSize ?? 1000,
+    });
+  }
+
+  sendProgress(result: Result | undefined): boolean {
+    return this.callee.sendProgress(this, result);
+  }
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return (
+    v !== null &&
+    (typeof v === 'object' || typeof v === 'function') &&
+    typeof (v as { then?: unknown }).then === 'function'
+  );
 }
 
 function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
@@ -78,7 +110,7 @@ function errorReply(running: RunningInvocation, err: unknown): ErrorReply {
     }
     return r;
   }
-  if (running.inv.signal.aborted) return { error: 'wamp.error.canceled' };
+  if (running.inv.aborted) return { error: 'wamp.error.canceled' };
   // Never put a stack trace on the wire: only the message of a non-application error.
   const message = err instanceof Error ? err.message : String(err);
   return { error: 'wamp.error.runtime_error', args: [message] };
@@ -102,8 +134,8 @@ export class Callee {
       this.registrations.clear();
       for (const running of this.invocations.values()) {
         running.finished = true;
-        running.inv.abortController.abort(error);
-        running.inv.chunkQueue.fail(error);
+        running.inv.abort(error);
+        running.inv.failChunks(error);
       }
       this.invocations.clear();
     });
@@ -196,27 +228,7 @@ export class Callee {
         `received INVOCATION for unknown registration ${msg.registration}`,
       );
     }
-    const fields = payloadOf<never, never>(msg);
-    const running: RunningInvocation = {
-      inv: undefined as unknown as Invocation<never, never>,
-      entry,
-      started: false,
-      finished: false,
-    };
-    running.inv = new Invocation<never, never>(
-      { sendProgress: (r) => this.sendProgress(running, r) },
-      {
-        request: msg.request,
-        registration: msg.registration,
-        procedure: entry.reg.procedure,
-        details: msg.details,
-        args: fields.args,
-        kwargs: fields.kwargs,
-        payload: fields.payload,
-        chunkBufferSize: entry.options.chunkBufferSize ?? 1000,
-      },
-    );
-    this.invocations.set(msg.request, running);
+    const running = new RunningInvocation(this, entry, msg);
     const limit = entry.options.concurrency;
     if (limit !== undefined && entry.running >= limit) {
       const maxQueued = entry.options.maxQueued ?? 1000;
@@ -227,6 +239,7 @@ export class Callee {
         });
         return;
       }
+      this.track(running);
       entry.queued.push(running.inv);
       return;
     }
@@ -247,15 +260,15 @@ export class Callee {
       const q = running.entry.queued;
       const i = q.indexOf(running.inv);
       if (i >= 0) q.splice(i, 1);
-      running.inv.abortController.abort(reason);
+      running.inv.abort(reason);
       this.finish(running, { error: 'wamp.error.canceled' });
       return;
     }
-    running.inv.abortController.abort(reason);
-    running.inv.chunkQueue.fail(reason);
+    running.inv.abort(reason);
+    running.inv.failChunks(reason);
     if (mode === 'killnowait') {
       running.finished = true;
-      this.invocations.delete(request);
+      this.untrack(running);
       if (running.inv.progressive) this.finishedInvocations.add(request);
     }
   }
@@ -274,60 +287,100 @@ export class Callee {
       );
     }
     const chunk: InvocationChunk<never, never> = {
-      ...payloadOf<never, never>(msg),
+      args: (msg.args ?? []) as never,
+      kwargs: (msg.kwargs ?? {}) as never,
+      payload: msg.payload,
       details: msg.details,
       progress: msg.details.progress === true,
     };
     if (!inv.chunkQueue.push(chunk)) {
-      inv.abortController.abort(
-        new LimitExceededError('progressive invocation chunk buffer overflow', 0),
-      );
+      inv.abort(new LimitExceededError('progressive invocation chunk buffer overflow', 0));
       return;
     }
     if (!chunk.progress) inv.chunkQueue.end();
   }
 
-  /** Runs the handler; when it is done, the next queued invocation gets the slot. */
-  private run(running: RunningInvocation): void {
-    const { entry, inv } = running;
-    running.started = true;
-    entry.running++;
-    const done = () => {
-      entry.running--;
-      const next = entry.queued.shift();
-      if (next) {
-        const r = this.invocations.get(next.request);
-        if (r && !r.finished) this.run(r);
-        else done();
+  /**
+   * Runs the handler. A plain return value (or a throw) is answered at once, without a
+   * microtask; a promise or an async iterable is awaited. When the handler is done, the next
+   * queued invocation gets the slot.
+   */
+  private run(first: RunningInvocation): void {
+    const entry = first.entry;
+    // A loop, not recursion: handlers that finish at once free their slot for the next queued.
+    for (let running: RunningInvocation | undefined = first; running; ) {
+      running.started = true;
+      entry.running++;
+      let out: unknown;
+      try {
+        out = entry.handler(running.inv);
+      } catch (err) {
+        this.finish(running, errorReply(running, err));
+        running = this.nextQueued(entry);
+        continue;
       }
-    };
-    Promise.resolve()
-      .then(() => entry.handler(inv))
-      .then(async (out) => {
-        if (isAsyncIterable(out) && !(out instanceof Result)) {
-          // Yielded values are progressive results; the return value is the final one.
-          const it = out[Symbol.asyncIterator]();
-          for (;;) {
-            const step = await it.next();
-            if (step.done) return step.value;
-            if (running.finished) {
-              await it.return?.();
-              return undefined;
-            }
-            this.sendProgress(running, toResult(step.value));
-          }
-        }
-        return out;
-      })
-      .then(
-        (out) => this.finish(running, toResult(out)),
-        (err: unknown) => this.finish(running, errorReply(running, err)),
-      )
-      .finally(done);
+      if (isPromiseLike(out) || (isAsyncIterable(out) && !(out instanceof Result))) {
+        const awaited = running;
+        this.track(awaited);
+        this.complete(awaited, out)
+          .then(
+            (v) => this.finish(awaited, toResult(v)),
+            (err: unknown) => this.finish(awaited, errorReply(awaited, err)),
+          )
+          .finally(() => {
+            const next = this.nextQueued(entry);
+            if (next) this.run(next);
+          });
+        return;
+      }
+      this.finish(running, toResult(out));
+      running = this.nextQueued(entry);
+    }
+  }
+
+  /** Frees a handler's slot; the queued invocation that takes it, if any. */
+  private nextQueued(entry: RegistrationEntry): RunningInvocation | undefined {
+    entry.running--;
+    for (;;) {
+      const next = entry.queued.shift();
+      if (!next) return undefined;
+      const r = this.invocations.get(next.request);
+      if (r && !r.finished) return r;
+    }
+  }
+
+  /** A handler's final value: its promise awaited; an async iterable's values are progressive
+   * results and its return value the final one. */
+  private async complete(running: RunningInvocation, out: unknown): Promise<unknown> {
+    const value = await out;
+    if (!isAsyncIterable(value) || value instanceof Result) return value;
+    const it = value[Symbol.asyncIterator]();
+    for (;;) {
+      const step = await it.next();
+      if (step.done) return step.value;
+      if (running.finished) {
+        await it.return?.();
+        return undefined;
+      }
+      this.sendProgress(running, toResult(step.value));
+    }
+  }
+
+  private track(running: RunningInvocation): void {
+    running.tracked = true;
+    this.invocations.set(running.inv.request, running);
+  }
+
+  private untrack(running: RunningInvocation): void {
+    if (!running.tracked) return;
+    running.tracked = false;
+    if (this.invocations.get(running.inv.request) === running) {
+      this.invocations.delete(running.inv.request);
+    }
   }
 
   /** A progressive YIELD (wamp-ap.md "Progressive Call Results"); false when not sent. */
-  private sendProgress(running: RunningInvocation, r: Result | undefined): boolean {
+  sendProgress(running: RunningInvocation, r: Result | undefined): boolean {
     if (running.finished || !running.inv.receiveProgress || this.core.state !== 'established') {
       return false;
     }
@@ -346,9 +399,9 @@ export class Callee {
     if (running.finished) return;
     running.finished = true;
     const { inv } = running;
-    if (this.invocations.get(inv.request) === running) this.invocations.delete(inv.request);
+    this.untrack(running);
     if (inv.progressive) this.finishedInvocations.add(inv.request);
-    inv.chunkQueue.end();
+    inv.endChunks();
     if (this.core.state !== 'established') return;
     // killnowait: the dealer already answered the caller and discards our reply.
     if (inv.interruptMode === 'killnowait') return;

@@ -10,7 +10,7 @@ import type { Dict, PublishMessage } from '@wampkit/serializers';
 import { CanceledError } from '../errors.js';
 import type { SessionCore } from '../session-core.js';
 import type { Publication, PublishOptions } from '../types.js';
-import { publishOptions, setPayload } from '../wire.js';
+import { publishOptions } from '../wire.js';
 
 export class Publisher {
   constructor(private readonly core: SessionCore) {}
@@ -32,9 +32,39 @@ export class Publisher {
       const wireOptions = publishOptions(options);
       const build = (request: number): PublishMessage => {
         const msg: PublishMessage = { type: 'PUBLISH', request, options: wireOptions, topic };
-        setPayload(msg, { args, kwargs, payload: options.payload });
+        if (options.payload !== undefined) msg.payload = options.payload;
+        else {
+          if (args !== undefined) msg.args = args;
+          if (kwargs !== undefined) msg.kwargs = kwargs;
+        }
         return msg;
       };
+      if (this.core.gate.sendsNow(true)) {
+        // Nothing waits for room: the PUBLISH goes out now, with no send gate entry and nothing
+        // to withdraw (the signal no longer matters once it is sent).
+        return new Promise((resolve, reject) => {
+          try {
+            this.core.checkNewRequest();
+            this.core.openRequest(
+              undefined,
+              build,
+              options.acknowledge
+                ? (request) => ({
+                    kind: 'publish',
+                    request,
+                    resolve: (m) =>
+                      resolve({ publication: (m as { publication: number }).publication }),
+                    reject,
+                  })
+                : undefined,
+            );
+          } catch (e) {
+            reject(e);
+            return;
+          }
+          if (!options.acknowledge) resolve(undefined);
+        });
+      }
       return new Promise((resolve, reject) => {
         const owner = {};
         let onAbort: (() => void) | undefined;

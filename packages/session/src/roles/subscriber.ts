@@ -13,13 +13,15 @@ import { RecentIds } from '../recent-ids.js';
 import type { SessionCore } from '../session-core.js';
 import { type EventHandler, Subscription, type SubscriptionOwner } from '../subscription.js';
 import type { Event, MatchPolicy, SubscribeOptions } from '../types.js';
-import { payloadOf, revocationOf, subscribeOptions } from '../wire.js';
+import { revocationOf, subscribeOptions } from '../wire.js';
 
 interface SubscriptionEntry {
   id: number;
   topic: string;
   match: MatchPolicy;
   handles: Set<Subscription<never, never>>;
+  /** `handles` as an array for EVENT delivery, copied on change (no copy per EVENT). */
+  delivery: Subscription<never, never>[];
   /** UNSUBSCRIBE sent; waiting for UNSUBSCRIBED. */
   removing: boolean;
 }
@@ -57,12 +59,13 @@ export class Subscriber {
         const id = (reply as { subscription: number }).subscription;
         let entry = this.subscriptions.get(id);
         if (!entry) {
-          entry = { id, topic, match, handles: new Set(), removing: false };
+          entry = { id, topic, match, handles: new Set(), delivery: [], removing: false };
           this.subscriptions.set(id, entry);
           this.pastSubscriptions.delete(id);
         }
         const sub = new Subscription<A, K>(this.owner, id, topic, match, handler, options);
         entry.handles.add(sub as unknown as Subscription<never, never>);
+        entry.delivery = [...entry.handles];
         if (options.signal) {
           const signal = options.signal;
           const onAbort = () => void sub.unsubscribe().catch(() => {});
@@ -79,6 +82,7 @@ export class Subscriber {
     const entry = this.subscriptions.get(sub.id);
     sub.stop();
     if (!entry || !entry.handles.delete(sub)) return Promise.resolve();
+    entry.delivery = [...entry.handles];
     if (entry.handles.size > 0 || entry.removing) return Promise.resolve();
     if (this.core.state !== 'established') return Promise.resolve();
     entry.removing = true;
@@ -99,18 +103,26 @@ export class Subscriber {
       );
     }
     const d = msg.details;
+    // One literal with every field (one hidden class for all events; absent args are [], absent
+    // kwargs {}): spreading a payload object and adding fields later cost several times more.
     const event: Event<never, never> = {
-      ...payloadOf<never, never>(msg),
+      args: (msg.args ?? []) as never,
+      kwargs: (msg.kwargs ?? {}) as never,
+      payload: msg.payload,
       topic: typeof d.topic === 'string' ? d.topic : entry.topic,
       publication: msg.publication,
       subscription: msg.subscription,
+      publisher: typeof d.publisher === 'number' ? d.publisher : undefined,
+      publisherAuthid: typeof d.publisher_authid === 'string' ? d.publisher_authid : undefined,
+      publisherAuthrole:
+        typeof d.publisher_authrole === 'string' ? d.publisher_authrole : undefined,
       retained: d.retained === true,
       details: d,
     };
-    if (typeof d.publisher === 'number') event.publisher = d.publisher;
-    if (typeof d.publisher_authid === 'string') event.publisherAuthid = d.publisher_authid;
-    if (typeof d.publisher_authrole === 'string') event.publisherAuthrole = d.publisher_authrole;
-    for (const h of [...entry.handles]) h.deliver(event);
+    // `delivery` is replaced, never changed: a handle added by a handler gets only later events.
+    const delivery = entry.delivery;
+    for (let i = 0; i < delivery.length; i++)
+      (delivery[i] as Subscription<never, never>).deliver(event);
   }
 
   /** UNSUBSCRIBED with request 0: the router revoked a subscription. */
