@@ -98,7 +98,7 @@ const results = figures.map((f) => ({
   /** calls/s (rpc) or events/s delivered to all subscribers (pubsub). */
   rate: round(f.rate),
   runs: f.runs.map((r) => round(r)),
-  latencyMs: { p50: round(f.p50, 3), p99: round(f.p99, 3) },
+  latencyMs: { p50: round(f.p50, 3), p90: round(f.p90, 3), p99: round(f.p99, 3) },
   cpuUs:
     f.scenario === 'rpc'
       ? {

@@ -102,3 +102,13 @@ export function serveParent(
   });
   send({ id: 0 });
 }
+
+/** Heap used and RSS of this process after a full GC (the process needs --expose-gc). */
+export function liveMemory(): { heapUsed: number; rss: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('memory figures need node --expose-gc');
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return { heapUsed: m.heapUsed, rss: m.rss };
+}

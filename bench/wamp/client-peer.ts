@@ -62,6 +62,7 @@ export interface LoopResult {
   cpu: { user: number; system: number };
   /** Round-trip latency percentiles, ms (CALL -> RESULT, or PUBLISH -> PUBLISHED). */
   p50: number;
+  p90: number;
   p99: number;
 }
 
@@ -136,13 +137,19 @@ function measure(req: LoopRequest): Promise<LoopResult> {
     let sent = 0;
     let count = 0;
     let failed = false;
-    let closed: Omit<LoopResult, 'p50' | 'p99' | 'sent'> | null = null;
+    let closed: Omit<LoopResult, 'p50' | 'p90' | 'p99' | 'sent'> | null = null;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const finish = () => {
       const result = closed!;
       const sorted = latencies.subarray(0, Math.min(count, MAX_SAMPLES)).sort();
-      resolve({ ...result, sent, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) });
+      resolve({
+        ...result,
+        sent,
+        p50: percentile(sorted, 0.5),
+        p90: percentile(sorted, 0.9),
+        p99: percentile(sorted, 0.99),
+      });
     };
     const issue = () => {
       inFlight++;

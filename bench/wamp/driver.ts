@@ -49,6 +49,7 @@ interface Sample {
   /** Calls/s, or events/s delivered (all subscribers together). */
   rate: number;
   p50: number;
+  p90: number;
   p99: number;
   cpu: CpuFigures;
 }
@@ -58,6 +59,7 @@ export interface Figure extends Case {
   rate: number;
   runs: number[];
   p50: number;
+  p90: number;
   p99: number;
   cpu: CpuFigures;
 }
@@ -75,6 +77,8 @@ export interface Plan {
   /** Extra node flags for one library's client processes (profiling). */
   nodeArgs?: Partial<Record<ClientImpl, readonly string[]>>;
   progress?: (line: string) => void;
+  /** Another router child instead of ours (same IPC ops `url` and `cpu`; see router-peer.ts). */
+  router?: { entry: string; args: readonly string[] };
 }
 
 type Cpu = { user: number; system: number };
@@ -98,7 +102,9 @@ export async function runWampBench(plan: Plan): Promise<Figure[]> {
       ...(plan.wampkitFrom === 'source' ? ['--conditions=wampkit-source'] : []),
       ...extra,
     ];
-    const router = await startPeer('router', ROUTER_PEER, [REALM, plan.wampkitFrom], execArgv());
+    const router = plan.router
+      ? await startPeer('router', plan.router.entry, [REALM, ...plan.router.args], execArgv())
+      : await startPeer('router', ROUTER_PEER, [REALM, plan.wampkitFrom], execArgv());
     children.push(router);
     const { url } = await router.request<{ url: string }>({ op: 'url' });
 
@@ -173,6 +179,7 @@ export async function runWampBench(plan: Plan): Promise<Figure[]> {
           rate: median(runs),
           runs,
           p50: median(list.map((s) => s.p50)),
+          p90: median(list.map((s) => s.p90)),
           p99: median(list.map((s) => s.p99)),
           cpu: {
             active: median(list.map((s) => s.cpu.active)),
@@ -206,6 +213,7 @@ async function runRpc(team: Team, router: Peer, req: LoopRequest): Promise<Sampl
   return {
     rate: (r.count * 1000) / r.elapsedMs,
     p50: r.p50,
+    p90: r.p90,
     p99: r.p99,
     cpu: {
       active: cpuUs({ user: 0, system: 0 }, r.cpu) / r.count,
@@ -254,6 +262,7 @@ async function runPubSub(team: Team, router: Peer, req: LoopRequest): Promise<Sa
   return {
     rate: (delivered * 1000) / (lastAt - r.startedAt),
     p50: r.p50,
+    p90: r.p90,
     p99: r.p99,
     cpu: {
       active: cpuUs({ user: 0, system: 0 }, r.cpu) / r.count,
