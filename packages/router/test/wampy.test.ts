@@ -79,42 +79,39 @@ describe.each(
   // wampy sends SUBSCRIBE.Options {match: undefined, get_retained: undefined}; msgpackr and
   // cbor-x encode undefined as an extension / simple value. Our decoders drop such keys at the
   // top level of Options/Details/kwargs, so this runs over every serializer.
-  it(
-    'PubSub: exclude_me, eligible, pattern subscription with details.topic',
-    async () => {
-      const got: Array<{ who: string; args: unknown; topic?: unknown }> = [];
-      let wake: (() => void) | null = null;
-      const on = (who: string) => (ev: { argsList: unknown; details: { topic?: unknown } }) => {
-        got.push({ who, args: ev.argsList, topic: ev.details.topic });
-        wake?.();
-      };
-      await a.subscribe(`${p}.t`, on('a'));
-      await b.subscribe(`${p}.t`, on('b'));
-      await a.subscribe(`${p}`, on('a-prefix'), { match: 'prefix' });
-      await b.publish(`${p}.t`, { argsList: ['x'] });
-      await b.publish(
-        `${p}.t`,
-        { argsList: ['only-a'] },
-        { eligible: [a.getSessionId()!], exclude_me: false },
-      );
-      // wampy drops `exclude_me: false` (it only sends truthy values): b never sees its own events.
-      await b.publish(`${p}.t`, { argsList: ['end'] }, { exclude_me: false });
-      while (got.filter((g) => (g.args as unknown[])?.[0] === 'end').length < 2) {
-        await new Promise<void>((res) => {
-          wake = res;
-        });
-      }
-      expect(got.filter((g) => g.who === 'a').map((g) => (g.args as unknown[])[0])).toEqual([
-        'x',
-        'only-a',
-        'end',
-      ]);
-      expect(got.filter((g) => g.who === 'b')).toEqual([]);
-      const prefixed = got.filter((g) => g.who === 'a-prefix');
-      expect(prefixed.map((g) => (g.args as unknown[])[0])).toEqual(['x', 'only-a', 'end']);
-      expect(prefixed[0]!.topic).toBe(`${p}.t`);
-    },
-  );
+  it('PubSub: exclude_me, eligible, pattern subscription with details.topic', async () => {
+    const got: Array<{ who: string; args: unknown; topic?: unknown }> = [];
+    let wake: (() => void) | null = null;
+    const on = (who: string) => (ev: { argsList: unknown; details: { topic?: unknown } }) => {
+      got.push({ who, args: ev.argsList, topic: ev.details.topic });
+      wake?.();
+    };
+    await a.subscribe(`${p}.t`, on('a'));
+    await b.subscribe(`${p}.t`, on('b'));
+    await a.subscribe(`${p}`, on('a-prefix'), { match: 'prefix' });
+    await b.publish(`${p}.t`, { argsList: ['x'] });
+    await b.publish(
+      `${p}.t`,
+      { argsList: ['only-a'] },
+      { eligible: [a.getSessionId()!], exclude_me: false },
+    );
+    // wampy drops `exclude_me: false` (it only sends truthy values): b never sees its own events.
+    await b.publish(`${p}.t`, { argsList: ['end'] }, { exclude_me: false });
+    while (got.filter((g) => (g.args as unknown[])?.[0] === 'end').length < 2) {
+      await new Promise<void>((res) => {
+        wake = res;
+      });
+    }
+    expect(got.filter((g) => g.who === 'a').map((g) => (g.args as unknown[])[0])).toEqual([
+      'x',
+      'only-a',
+      'end',
+    ]);
+    expect(got.filter((g) => g.who === 'b')).toEqual([]);
+    const prefixed = got.filter((g) => g.who === 'a-prefix');
+    expect(prefixed.map((g) => (g.args as unknown[])[0])).toEqual(['x', 'only-a', 'end']);
+    expect(prefixed[0]!.topic).toBe(`${p}.t`);
+  });
 
   // Over msgpack/cbor wampy's PassThru messages (ppt_serializer 'native') put
   // `{args, kwargs: undefined}` inside args, where undefined is not a WAMP value and stays a
