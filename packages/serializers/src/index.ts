@@ -27,5 +27,6 @@ export {
   type Subprotocol,
   type ValueCodec,
 } from './serializer.js';
+export { utf8Length } from './utf8-length.js';
 export { isValidUri, MAX_ID, type UriMatch } from './validate.js';
 export { messageFromArray, messageToArray, validateMessage } from './wire.js';

@@ -5,26 +5,11 @@
  * `ondrain`. `bytes` is what SessionOptions.maxSendQueueBytes bounds: the session stops admitting
  * calls and publications while it is at the limit (send-gate.ts).
  */
-
-function isLowSurrogate(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
-}
+import { utf8Length } from '@wampkit/serializers';
 
 /** Bytes a message occupies on the wire: its length, or its UTF-8 length for text. */
 export function wireLength(data: Uint8Array | string): number {
-  if (typeof data !== 'string') return data.length;
-  let n = data.length;
-  for (let i = 0; i < data.length; i++) {
-    const c = data.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(data.charCodeAt(i + 1))) {
-      // A surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes.
-      n += 2;
-      i++;
-    } else n += 2; // 3 bytes (a lone surrogate is sent as U+FFFD, also 3 bytes)
-  }
-  return n;
+  return typeof data === 'string' ? utf8Length(data) : data.length;
 }
 
 export class SendQueue {

@@ -5,7 +5,12 @@
  * (send-queue.ts): a transport whose `send()` returns false holds back further messages until
  * its `ondrain`, and the session then makes calls and publications wait (DESIGN.md principle 7).
  */
-import { ProtocolViolationError, type Serializer, type WampMessage } from '@wampkit/serializers';
+import {
+  ProtocolViolationError,
+  type Serializer,
+  utf8Length,
+  type WampMessage,
+} from '@wampkit/serializers';
 import { SendQueue } from './send-queue.js';
 import { type Session, Session as SessionClass } from './session.js';
 import type { SessionOptions } from './session-options.js';
@@ -111,25 +116,6 @@ export function attachSession(transport: Transport, options: SessionOptions): Se
     session.transportClosed(event.error);
   };
   return session;
-}
-
-/** UTF-8 length of a string, counted without encoding it. */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
-      // A surrogate pair: 4 bytes (a lone surrogate becomes U+FFFD, 3 bytes).
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d < 0xe000) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
 }
 
 /** Throws MessageTooBigError when a serialized message is longer than the peer accepts. */

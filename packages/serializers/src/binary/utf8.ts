@@ -4,6 +4,8 @@
  * length while tuning bench/serializers.bench.ts event1k); the rest goes through the strict
  * native codec.
  */
+export { utf8Length } from '../utf8-length.js';
+
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 const fromCharCode = String.fromCharCode;
@@ -66,24 +68,6 @@ export function readKey(bytes: Uint8Array, start: number, end: number): string {
   slotBytes[slot] = bytes.slice(start, end);
   slotStrings[slot] = s;
   return s;
-}
-
-/** Byte length of `s` in UTF-8 (lone surrogates count as U+FFFD, 3 bytes, like TextEncoder). */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
 }
 
 /** Writes `s` as UTF-8 at `pos` (room for utf8Length(s) bytes must exist); returns the new pos. */
