@@ -2,14 +2,13 @@
  * Sec-WebSocket-Extensions header grammar (RFC 6455 §9.1): a comma-separated list of
  * extensions, each a token followed by `; param[=value]`, values being tokens or quoted strings.
  */
+import { TOKEN } from '../handshake/http.js';
 export interface ExtensionOffer {
   name: string;
   params: Map<string, string | true>;
   /** Set when a parameter was repeated: the item parses, but its extension must refuse it. */
   repeated?: string;
 }
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Parses a header value; throws SyntaxError on grammar violations (repeats are marked). */
 export function parseExtensions(header: string): ExtensionOffer[] {

@@ -56,7 +56,8 @@ export interface ParsedHead {
   length: number;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** An RFC 7230 §3.2.6 token: header names, subprotocols, extension names and parameters. */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Finds and parses a message head at the start of `data`. Returns null while incomplete.

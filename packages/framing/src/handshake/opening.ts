@@ -5,7 +5,7 @@
 import { HandshakeError } from '../errors.js';
 import { randomBytes } from '../random.js';
 import { base64DecodedLength, base64Encode } from './base64.js';
-import type { HeaderList } from './http.js';
+import { type HeaderList, TOKEN } from './http.js';
 import { sha1 } from './sha1.js';
 
 /** §1.3: the GUID appended to the key before hashing. */
@@ -24,9 +24,7 @@ export function newClientKey(): string {
   return base64Encode(randomBytes(16));
 }
 
-/** Subprotocol names are tokens (§4.1, RFC 2616 §2.2). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
+/** Subprotocol names must be distinct tokens (§4.1, RFC 2616 §2.2). */
 export function checkSubprotocols(protocols: readonly string[]): void {
   const seen = new Set<string>();
   for (const p of protocols) {
