@@ -3,6 +3,8 @@
  * extensions, each a token followed by `; param[=value]`, values being tokens or quoted strings.
  */
 import { TOKEN } from '../handshake/http.js';
+
+/** One extension of a Sec-WebSocket-Extensions value: its name and parameters (§9.1). */
 export interface ExtensionOffer {
   name: string;
   params: Map<string, string | true>;
