@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { repoRoot } from './build.js';
 
-/** The JSON-only wampkit client the size budget is about. */
+/** The JSON-only client on the full `wampkit` (Advanced Profile, reconnecting, every transport). */
 export const WAMPKIT_JSON_CLIENT = `
 import { connect } from 'wampkit';
 const session = await connect({ url: 'ws://127.0.0.1:8080/ws', realm: 'realm1' });
@@ -20,6 +20,12 @@ await session.subscribe('com.example.topic', (event) => console.log(event.args))
 await session.publish('com.example.topic', ['hello']);
 console.log((await session.call('com.example.add', [2, 3])).args);
 `;
+
+/** The same client on the small Basic Profile client, `wampkit/basic` (the size budget's subject). */
+export const WAMPKIT_BASIC_CLIENT = WAMPKIT_JSON_CLIENT.replace(
+  "from 'wampkit'",
+  "from 'wampkit/basic'",
+);
 
 /** The same operations with wampy (JSON serializer, its default). */
 export const WAMPY_CLIENT = `

@@ -2,15 +2,11 @@
  * @wampkit/auth: the shared `Authenticator` (client) and `ServerAuthenticator` (router)
  * interfaces, errors, anonymous and TLS-certificate authentication. Each challenge-response
  * method has its own subpath: `@wampkit/auth/ticket`, `/wampcra`, `/scram`, `/cryptosign`;
- * Node-only helpers (TLS channel binding, client certificates) are in `/node`.
+ * Node-only helpers (TLS channel binding, client certificates) are in `/node`. Client-only
+ * entries without router-side code: `@wampkit/auth/client` (everything a client uses) and
+ * `@wampkit/auth/client/ticket`, `/client/wampcra`, `/client/scram`, `/client/cryptosign`.
  */
-export {
-  type AnonymousOptions,
-  AnonymousVerifier,
-  type AnonymousVerifierOptions,
-  anonymous,
-  tlsClientCertificate,
-} from './anonymous.js';
+export { type AnonymousOptions, anonymous, tlsClientCertificate } from './client/anonymous.js';
 export {
   AuthConfigError,
   AuthError,
@@ -28,6 +24,7 @@ export {
   ServerVerificationError,
 } from './errors.js';
 export { type NegotiatedMethod, negotiateAuthMethod } from './negotiate.js';
+export { AnonymousVerifier, type AnonymousVerifierOptions } from './router/anonymous.js';
 export {
   createRouterAuthenticator,
   type RouterAuthenticateRequest,

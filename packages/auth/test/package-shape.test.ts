@@ -1,9 +1,10 @@
 /**
  * Bundle hygiene: browser code (src/ outside node/) imports no Node built-ins, libsodium is only
- * reached through dynamic import(), and every subpath export points at an existing source file.
+ * reached through dynamic import(), every subpath export points at an existing source file, and
+ * the client entries (src/client/, what browser bundles ship) reach no router-side module.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
@@ -50,6 +51,11 @@ describe('@wampkit/auth package shape', () => {
     };
     expect(Object.keys(pkg.exports).sort()).toEqual([
       '.',
+      './client',
+      './client/cryptosign',
+      './client/scram',
+      './client/ticket',
+      './client/wampcra',
       './cryptosign',
       './node',
       './scram',
@@ -59,5 +65,30 @@ describe('@wampkit/auth package shape', () => {
     for (const entry of Object.values(pkg.exports)) {
       expect(() => readFileSync(join(root, entry['wampkit-source']))).not.toThrow();
     }
+  });
+
+  it('client entries reach no router-side module through static imports', () => {
+    const routerSide = (file: string) => {
+      const rel = relative(src, file);
+      return (
+        rel.startsWith('router/') ||
+        ['internal/server.ts', 'negotiate.ts', 'router-adapter.ts'].includes(rel)
+      );
+    };
+    const entries = readdirSync(join(src, 'client')).map((f) => join(src, 'client', f));
+    expect(entries.length).toBeGreaterThanOrEqual(5);
+    const seen = new Set<string>();
+    const stack = [...entries];
+    while (stack.length > 0) {
+      const file = stack.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const spec of staticImports(readFileSync(file, 'utf8'))) {
+        if (spec.startsWith('.')) stack.push(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+      }
+    }
+    expect([...seen].filter(routerSide).map((f) => relative(src, f))).toEqual([]);
+    // The walk did follow imports into the shared code.
+    expect(seen.has(join(src, 'internal', 'scram.ts'))).toBe(true);
   });
 });

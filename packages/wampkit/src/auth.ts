@@ -2,7 +2,9 @@
  * Authentication for `connect({ auth })` (wamp-ap.md "Authentication"): turns @wampkit/auth
  * authenticators into the session's HELLO details, CHALLENGE answer and WELCOME check. Only
  * types are imported here: each method's code (and libsodium, for Argon2id or an Ed25519
- * fallback) is loaded by the subpath the application imports (`@wampkit/auth/scram`, ...).
+ * fallback) is loaded by the subpath the application imports (`wampkit/auth/scram`, which is
+ * `@wampkit/auth/client/scram`: client code only, ...); the script-tag build has them all under
+ * `wampkit.auth`.
  */
 import {
   AuthConfigError,

@@ -44,8 +44,9 @@ export interface ConnectOptions
   /** Largest incoming message in bytes (Node only; default 16 MiB). */
   maxMessageSize?: number;
   /**
-   * Authenticate: `ticket({ authid, ticket })` from `@wampkit/auth/ticket`, `wampcra(...)`,
-   * `scram(...)`, `cryptosign(...)`, `anonymous()`, or several to offer. Sets authmethods,
+   * Authenticate: `ticket({ authid, ticket })` from `wampkit/auth/ticket` (`wampkit.auth.ticket`
+   * in the script-tag build), `wampcra(...)`, `scram(...)`, `cryptosign(...)`, `anonymous()`
+   * (all in `wampkit/auth`), or several to offer. Sets authmethods,
    * authid, authextra, onChallenge and onWelcome (the WAMP-SCRAM server-signature check).
    */
   auth?: AuthOption;

@@ -1,0 +1,2 @@
+/** `wampkit/auth/ticket`: the client side of ticket authentication (@wampkit/auth, client code only). */
+export * from '@wampkit/auth/client/ticket';

@@ -1,0 +1,2 @@
+/** `wampkit/basic/msgpack`: the msgpack serializer for the Basic client (`connect({ serializer: msgpack })`). */
+export * from '@wampkit/session/basic/msgpack';
