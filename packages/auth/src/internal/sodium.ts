@@ -10,8 +10,11 @@ import { importLibsodium, importLibsodiumSumo } from './sodium-import.js';
 /** What cryptosign's Ed25519 fallback uses of libsodium-wrappers (either build). */
 export interface LibsodiumEd25519 {
   readonly ready: Promise<unknown>;
+  /** Ed25519 key pair from a 32-byte seed. */
   crypto_sign_seed_keypair(seed: Uint8Array): { publicKey: Uint8Array; privateKey: Uint8Array };
+  /** Ed25519 signature of `message`. */
   crypto_sign_detached(message: Uint8Array, privateKey: Uint8Array): Uint8Array;
+  /** Whether `signature` is a valid Ed25519 signature of `message` by `publicKey`. */
   crypto_sign_verify_detached(
     signature: Uint8Array,
     message: Uint8Array,
@@ -23,6 +26,7 @@ export interface LibsodiumEd25519 {
 export interface LibsodiumArgon2id {
   readonly ready: Promise<unknown>;
   readonly crypto_pwhash_ALG_ARGON2ID13: number;
+  /** Argon2id key derivation (libsodium's crypto_pwhash). */
   crypto_pwhash(
     keyLength: number,
     password: Uint8Array,

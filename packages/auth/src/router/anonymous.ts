@@ -2,6 +2,7 @@
 import { randomBytes, toHex } from '../internal/bytes.js';
 import type { HelloInfo, HelloOutcome, ServerAuthenticator } from '../types.js';
 
+/** Options of AnonymousVerifier: the role, authprovider and authid policy of anonymous sessions. */
 export interface AnonymousVerifierOptions {
   /** Default `anonymous`. */
   role?: string;

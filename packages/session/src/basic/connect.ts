@@ -19,11 +19,17 @@ import { checkIncoming } from './wire.js';
 export interface WebSocketLike {
   binaryType: string;
   readonly protocol: string;
+  /** Called once the opening handshake completed. */
   onopen: ((ev: unknown) => void) | null;
+  /** Called per message: a string (text) or an ArrayBuffer (binary, as binaryType asks). */
   onmessage: ((ev: { data: unknown }) => void) | null;
+  /** Called once the connection is closed, or could not be opened. */
   onclose: ((ev: { code: number; reason: string; wasClean: boolean }) => void) | null;
+  /** Called on a failure (a close event follows). */
   onerror: ((ev: unknown) => void) | null;
+  /** Sends a text (string) or binary (Uint8Array) message. */
   send(data: string | Uint8Array): void;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
 }
 

@@ -91,12 +91,14 @@ export interface BasicEvent {
 
 /** Returns a value (sent as `args: [value]`), a Result (explicit args/kwargs) or nothing; throws ApplicationError for a WAMP error. */
 export type BasicInvocationHandler = (invocation: BasicInvocation) => unknown;
+/** Receives each EVENT of a subscription; an error it throws (or rejects with) goes to `onError`. */
 export type BasicEventHandler = (event: BasicEvent) => unknown;
 
 /** A registration; `unregister()` ends it. */
 export interface BasicRegistration {
   readonly id: number;
   readonly procedure: string;
+  /** Sends UNREGISTER; resolves on UNREGISTERED. */
   unregister(): Promise<void>;
 }
 
@@ -104,9 +106,11 @@ export interface BasicRegistration {
 export interface BasicSubscription {
   readonly id: number;
   readonly topic: string;
+  /** Removes this handler; the last one of a subscription sends UNSUBSCRIBE and resolves on UNSUBSCRIBED. */
   unsubscribe(): Promise<void>;
 }
 
+/** Options of BasicSession.call(). */
 export interface BasicCallOptions {
   /** Aborting rejects the call with CanceledError and sends CANCEL (killnowait) when the router supports call canceling. */
   signal?: AbortSignal;
@@ -114,17 +118,20 @@ export interface BasicCallOptions {
   extra?: Dict;
 }
 
+/** Options of BasicSession.register() (wamp-ap.md "Pattern-based Registration", "Shared Registration"). */
 export interface BasicRegisterOptions {
   match?: MatchPolicy;
   invoke?: 'single' | 'roundrobin' | 'random' | 'first' | 'last';
   extra?: Dict;
 }
 
+/** Options of BasicSession.subscribe() (wamp-ap.md "Pattern-based Subscription"). */
 export interface BasicSubscribeOptions {
   match?: MatchPolicy;
   extra?: Dict;
 }
 
+/** Options of BasicSession.publish(). */
 export interface BasicPublishOptions {
   /** Wait for PUBLISHED: resolves with `{ publication }` (or rejects with the broker's ERROR). */
   acknowledge?: boolean;
@@ -166,6 +173,7 @@ function stringOr(v: unknown, fallback: string): string {
   return typeof v === 'string' ? v : fallback;
 }
 
+/** A joined (or joining) Basic Profile session: RPC and PubSub with one router. */
 export class BasicSession {
   /** The session id WELCOME gave. */
   id = 0;
