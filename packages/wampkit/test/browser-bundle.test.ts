@@ -1,7 +1,7 @@
 /**
  * No Node built-in or polyfill reaches a browser bundle (DESIGN.md "Users and how they load it"):
- * everything a page can import from wampkit (the umbrella, every serializer, every auth method,
- * and what they load lazily) is bundled for the browser platform by esbuild (TypeScript sources)
+ * everything a page can import from wampkit (the umbrella, the small client wampkit/basic, every
+ * serializer, every auth method, and what they load lazily) is bundled for the browser platform by esbuild (TypeScript sources)
  * and by rollup (compiled dist/, so `pnpm exec tsc -b` first), and any `node:` or Node-core
  * import fails the build. The browser bundle uses the native WebSocket, so the framing engine
  * (and its WASM accelerator) is not in it.
@@ -26,6 +26,10 @@ function pageEntry(dist: boolean): string {
     ...SERIALIZERS.map((s) => `export * as ${s} from ${file('serializers', s)};`),
     `export * as auth from ${file('auth', 'index')};`,
     ...AUTH_METHODS.map((m) => `export * as ${m} from ${file('auth', m)};`),
+    `export * as authClient from ${file('auth', 'client/index')};`,
+    `export * as basic from ${file('session', 'basic/index')};`,
+    `export * as basicMsgpack from ${file('session', 'basic/msgpack')};`,
+    `export * as basicCbor from ${file('session', 'basic/cbor')};`,
   ].join('\n');
 }
 
