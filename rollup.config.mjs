@@ -6,8 +6,8 @@
  *   each auth method is an entry of its own (auth/ticket.js, ...: client code only, from
  *   @wampkit/auth/client/<method>; libsodium a lazy chunk).
  * - packages/wampkit/dist/browser/wampkit.min.js: IIFE for a plain `<script>` tag, global `wampkit`
- *   with every client auth method under `wampkit.auth` (one file, every serializer inlined: a
- *   script tag cannot load ESM chunks; libsodium left out, see packages/auth/src/internal/
+ *   with every client auth method under `wampkit.auth` (one file, every serializer but FlatBuffers
+ *   inlined: a script tag cannot load ESM chunks; libsodium left out, see packages/auth/src/internal/
  *   sodium-import-none.ts).
  * - packages/wampkit/dist/browser/basic.js and wampkit-basic.min.js (global `wampkitBasic`): the
  *   small Basic Profile client of `wampkit/basic`, ESM and script tag.
@@ -118,6 +118,14 @@ const noLibsodiumImport = {
   },
 };
 
+/** The script-tag build has no FlatBuffers (115 KB raw): loadSerializer reports it as missing. */
+const noFlatbuffers = {
+  name: 'no-flatbuffers',
+  resolveId: (id) => (id === '@wampkit/serializers/flatbuffers' ? '\0no-flatbuffers' : null),
+  load: (id) =>
+    id === '\0no-flatbuffers' ? 'export const flatbuffersSerializer = undefined;\n' : null,
+};
+
 // Chunk names carry content hashes: start from empty folders so stale chunks never ship (these
 // folders hold rollup output only; tsc writes dist/*.js, dist/auth, dist/cli, dist/transports).
 for (const dir of ['browser', 'node'])
@@ -167,6 +175,7 @@ export default [
       virtualEntries(scriptTag),
       noNodeBuiltins,
       noLibsodiumImport,
+      noFlatbuffers,
       browserResolve(),
       commonjs(),
       // A UMD-style global declaration: `wampkit.connect(...)` in a script-tag page.

@@ -70,6 +70,21 @@ test.describe('script tag: wampkit.min.js', () => {
     expect(errors).toEqual([]);
   });
 
+  test('leaves FlatBuffers out and says so with a typed error', async ({ page }) => {
+    await page.goto(`${base}/browser-tests/script-tag.html`);
+    const refused = await page.evaluate(async (url) => {
+      const w = (globalThis as unknown as { wampkit: { connect(o: object): Promise<unknown> } })
+        .wampkit;
+      try {
+        await w.connect({ url, realm: 'realm1', serializer: 'flatbuffers' });
+        return 'connected';
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+    }, router.url);
+    expect(refused).toMatch(/^FeatureNotSupportedError: .*no FlatBuffers serializer/);
+  });
+
   for (const serializer of SERIALIZERS) {
     test(`call/register/publish/subscribe, progress, cancel over ${serializer}`, async ({
       page,
