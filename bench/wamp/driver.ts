@@ -102,9 +102,12 @@ export async function runWampBench(plan: Plan): Promise<Figure[]> {
       ...(plan.wampkitFrom === 'source' ? ['--conditions=wampkit-source'] : []),
       ...extra,
     ];
+    // BENCH_ROUTER_PROF=<dir>: a --cpu-prof profile of the router process (written on exit).
+    const prof = process.env.BENCH_ROUTER_PROF;
+    const routerArgs = execArgv(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []);
     const router = plan.router
-      ? await startPeer('router', plan.router.entry, [REALM, ...plan.router.args], execArgv())
-      : await startPeer('router', ROUTER_PEER, [REALM, plan.wampkitFrom], execArgv());
+      ? await startPeer('router', plan.router.entry, [REALM, ...plan.router.args], routerArgs)
+      : await startPeer('router', ROUTER_PEER, [REALM, plan.wampkitFrom], routerArgs);
     children.push(router);
     const { url } = await router.request<{ url: string }>({ op: 'url' });
 
