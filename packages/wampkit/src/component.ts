@@ -13,6 +13,7 @@ import {
   type TransportEntry,
 } from '@wampkit/session';
 import { openTransport, type TransportOptions } from '#open-transport';
+import { type AuthOption, sessionAuthOptions } from './auth.js';
 import { loadSerializer } from './serializers.js';
 
 /** A URL, a URL with transport options, or a ready TransportEntry. */
@@ -33,6 +34,11 @@ export interface WampkitComponentOptions extends Omit<ComponentOptions, 'transpo
   transports: ComponentTransport | readonly ComponentTransport[];
   /** Serializer of URL entries that do not name one. Default 'json'. */
   serializer?: SerializerId | Serializer;
+  /**
+   * Authenticate every join, as `connect({ auth })` does: `ticket(...)`, `wampcra(...)`,
+   * `scram(...)`, `cryptosign(...)` from `wampkit/auth/<method>`, or several to offer.
+   */
+  auth?: AuthOption;
 }
 
 const DEFAULT_KEEPALIVE: SessionProbeOptions = { interval: 10_000, timeout: 5_000 };
@@ -66,6 +72,13 @@ export function createComponent(options: WampkitComponentOptions): Component {
       },
     };
   });
-  const { transports: _t, serializer: _s, ...rest } = options;
+  const { transports: _t, serializer: _s, auth, ...rest } = options;
+  if (auth) {
+    const own = rest.sessionFor;
+    rest.sessionFor = (transport) => ({
+      ...own?.(transport),
+      ...sessionAuthOptions(auth, transport),
+    });
+  }
   return new Component({ ...rest, transports });
 }

@@ -91,6 +91,12 @@ export interface ComponentOptions {
   transports: TransportEntry | readonly TransportEntry[];
   /** HELLO details, authentication, timeouts and bounds of every session (see SessionOptions). */
   session?: Omit<SessionOptions, 'realm'>;
+  /**
+   * Session options made afresh for each join over the transport just opened, merged over
+   * `session`: authentication that needs a new nonce per HELLO (WAMP-SCRAM) or the transport's
+   * TLS channel binding. wampkit's createComponent({ auth }) fills it in.
+   */
+  sessionFor?: (transport: Transport) => Partial<Omit<SessionOptions, 'realm'>>;
   registrations?: readonly RegistrationSpec[];
   subscriptions?: readonly SubscriptionSpec[];
   /** Runs after each (re)join, once registrations and subscriptions are restored. */
@@ -537,8 +543,16 @@ export class Component extends Emitter<ComponentEvents> implements AsyncDisposab
     const signal = AbortSignal.any([stop, deadline.signal]);
     try {
       const transport = await entry.connect(signal);
+      let perJoin: Partial<Omit<SessionOptions, 'realm'>> | undefined;
+      try {
+        perJoin = this.options.sessionFor?.(transport);
+      } catch (e) {
+        transport.close(1000, 'invalid session options');
+        throw e;
+      }
       const session = await joinSession(transport, {
         ...this.options.session,
+        ...perJoin,
         realm: this.options.realm,
         signal,
       });
