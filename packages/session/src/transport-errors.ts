@@ -8,26 +8,31 @@
 
 /** Base class: a transport could not be opened, or it failed. */
 export class TransportError extends Error {
+  override name = 'TransportError';
   /** Node/OpenSSL error code of the cause when there is one (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT...). */
   readonly code: string | undefined;
   constructor(message: string, options?: ErrorOptions & { code?: string }) {
     super(message, options);
-    this.name = new.target.name;
     this.code = options?.code;
   }
 }
 
 /** The peer could not be reached (DNS failure, unreachable network, no socket file). */
-export class ConnectError extends TransportError {}
+export class ConnectError extends TransportError {
+  override name = 'ConnectError';
+}
 
 /** Nothing listens there: ECONNREFUSED (TCP or Unix socket), or no socket file (ENOENT). */
-export class ConnectionRefusedError extends ConnectError {}
+export class ConnectionRefusedError extends ConnectError {
+  override name = 'ConnectionRefusedError';
+}
 
 /**
  * An HTTP CONNECT proxy could not be reached or refused the tunnel (`status` is its HTTP status
  * when it answered).
  */
 export class ProxyError extends ConnectError {
+  override name = 'ProxyError';
   readonly status: number | undefined;
   constructor(message: string, options?: ErrorOptions & { code?: string; status?: number }) {
     super(message, options);
@@ -39,10 +44,14 @@ export class ProxyError extends ConnectError {
  * The TLS handshake failed: the certificate did not verify (self-signed without a CA, wrong host
  * name, expired...) or the negotiation itself failed. `code` is OpenSSL's / Node's.
  */
-export class TlsError extends TransportError {}
+export class TlsError extends TransportError {
+  override name = 'TlsError';
+}
 
 /** Opening the transport (connect, TLS, transport handshake) took longer than allowed. */
-export class ConnectTimeoutError extends TransportError {}
+export class ConnectTimeoutError extends TransportError {
+  override name = 'ConnectTimeoutError';
+}
 
 /**
  * The transport's opening handshake failed: a WebSocket upgrade answered with an HTTP error
@@ -50,6 +59,7 @@ export class ConnectTimeoutError extends TransportError {}
  * transport's subclass), or a peer that does not speak the protocol.
  */
 export class HandshakeFailedError extends TransportError {
+  override name = 'HandshakeFailedError';
   /** HTTP status of a refused WebSocket upgrade. */
   readonly status: number | undefined;
   constructor(message: string, options?: ErrorOptions & { code?: string; status?: number }) {
@@ -59,7 +69,9 @@ export class HandshakeFailedError extends TransportError {
 }
 
 /** The peer broke the transport's framing (a malformed or over-length frame). */
-export class TransportProtocolError extends TransportError {}
+export class TransportProtocolError extends TransportError {
+  override name = 'TransportProtocolError';
+}
 
 /**
  * A message is longer than the peer accepts (`limit`: the transport's `maxMessageLength`, e.g.
@@ -67,6 +79,7 @@ export class TransportProtocolError extends TransportError {}
  * answer that cannot come.
  */
 export class MessageTooBigError extends TransportError {
+  override name = 'MessageTooBigError';
   readonly length: number;
   readonly limit: number;
   constructor(message: string, length: number, limit: number, options?: ErrorOptions) {
@@ -77,10 +90,16 @@ export class MessageTooBigError extends TransportError {
 }
 
 /** The peer did not answer a keepalive probe (WebSocket/RawSocket PONG or a WAMP probe call) in time. */
-export class KeepaliveTimeoutError extends TransportError {}
+export class KeepaliveTimeoutError extends TransportError {
+  override name = 'KeepaliveTimeoutError';
+}
 
 /** The connection was lost (reset, or closed without a closing handshake). */
-export class ConnectionLostError extends TransportError {}
+export class ConnectionLostError extends TransportError {
+  override name = 'ConnectionLostError';
+}
 
 /** The transport (or one of its URL schemes) does not exist in this runtime, or the URL is bad. */
-export class UnsupportedTransportError extends TransportError {}
+export class UnsupportedTransportError extends TransportError {
+  override name = 'UnsupportedTransportError';
+}

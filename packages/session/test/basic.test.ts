@@ -220,10 +220,11 @@ describe.each([
     // The session stays usable and consistent: a later call with the same callee works.
     await b.register(u('com.basic.fast'), () => 'ok');
     expect((await a.call(u('com.basic.fast'))).args).toEqual(['ok']);
-    // Already aborted: nothing is sent.
+    // Already aborted: nothing is sent, and the next request id is still the next in sequence.
     await expect(
       a.call(u('com.basic.fast'), [], undefined, { signal: AbortSignal.abort() }),
     ).rejects.toBeInstanceOf(CanceledError);
+    expect((await a.call(u('com.basic.fast'))).args).toEqual(['ok']);
     await Promise.all([a.leave(), b.leave()]);
   });
 });

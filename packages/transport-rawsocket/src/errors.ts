@@ -24,6 +24,7 @@ export {
  * of the shared `HandshakeFailedError`.
  */
 export class HandshakeFailedError extends TransportHandshakeFailedError {
+  override name = 'HandshakeFailedError';
   readonly refusal: number | undefined;
   constructor(message: string, options?: ErrorOptions & { refusal?: number }) {
     super(message, options);

@@ -6,9 +6,9 @@ import { describeHandshakeError } from './constants.js';
 
 /** Base class of every RawSocket failure. */
 export class RawSocketError extends Error {
+  override name = 'RawSocketError';
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
@@ -16,7 +16,9 @@ export class RawSocketError extends Error {
  * The opening handshake failed on our side of the check: a bad magic octet, an illegal
  * serializer value, non-zero reserved octets, or a reply that does not match the request.
  */
-export class RawSocketHandshakeError extends RawSocketError {}
+export class RawSocketHandshakeError extends RawSocketError {
+  override name = 'RawSocketHandshakeError';
+}
 
 /**
  * The router answered the handshake with an error reply (client role), or we answered one
@@ -24,6 +26,7 @@ export class RawSocketHandshakeError extends RawSocketError {}
  * length unacceptable, 3 use of reserved bits, 4 maximum connection count reached).
  */
 export class RawSocketRefusedError extends RawSocketHandshakeError {
+  override name = 'RawSocketRefusedError';
   readonly code: number;
   constructor(code: number, message?: string, options?: ErrorOptions) {
     super(message ?? `RawSocket handshake refused: ${describeHandshakeError(code)}`, options);
@@ -32,10 +35,13 @@ export class RawSocketRefusedError extends RawSocketHandshakeError {
 }
 
 /** A frame broke the framing rules: reserved bits set, a reserved message type, a bad length. */
-export class RawSocketProtocolError extends RawSocketError {}
+export class RawSocketProtocolError extends RawSocketError {
+  override name = 'RawSocketProtocolError';
+}
 
 /** A message is longer than the negotiated maximum (received: fatal; sent: refused locally). */
 export class RawSocketMessageTooBigError extends RawSocketError {
+  override name = 'RawSocketMessageTooBigError';
   readonly length: number;
   readonly limit: number;
   constructor(message: string, length: number, limit: number, options?: ErrorOptions) {
@@ -47,10 +53,13 @@ export class RawSocketMessageTooBigError extends RawSocketError {
 
 /** The byte stream ended before the handshake completed, or in the middle of a frame. */
 export class RawSocketConnectionLostError extends RawSocketError {
+  override name = 'RawSocketConnectionLostError';
   constructor(message = 'RawSocket connection lost', options?: ErrorOptions) {
     super(message, options);
   }
 }
 
 /** The API was used in a state that does not allow it (e.g. sending before the handshake). */
-export class RawSocketStateError extends RawSocketError {}
+export class RawSocketStateError extends RawSocketError {
+  override name = 'RawSocketStateError';
+}

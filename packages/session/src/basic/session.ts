@@ -289,10 +289,12 @@ export class BasicSession {
     options: BasicCallOptions = NO_OPTIONS,
   ): Promise<CallResult> {
     const { signal } = options;
+    // Before an id is taken: the router expects the ids of the requests it sees to be sequential.
+    if (signal?.aborted)
+      return Promise.reject(new CanceledError(undefined, { cause: signal.reason }));
     const request = this.#nextId();
     const result = this.#request(
       withPayload([CALL, request, { ...options.extra }, procedure], args, kwargs),
-      signal,
     ).then((m) => ({
       details: m[2] as Dict,
       args: (m[3] ?? []) as unknown[],
@@ -444,9 +446,8 @@ export class BasicSession {
   }
 
   /** Sends a request and waits for its reply (matched by the request id at m[1]). */
-  #request(m: unknown[], signal?: AbortSignal): Promise<unknown[]> {
+  #request(m: unknown[]): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) throw new CanceledError(undefined, { cause: signal.reason });
       const id = m[1] as number;
       this.#send(m);
       this.#pending.set(id, { code: m[0] as number, resolve, reject });
