@@ -25,10 +25,16 @@ export interface BuiltApp {
   jsFiles: string[];
 }
 
+/** Which app: `full` imports `wampkit` (src/main.js), `basic` imports `wampkit/basic` (src/main-basic.js). */
+export type AppName = 'full' | 'basic';
+
 /** A copy of the app with `wampkit` installed (linked) in its node_modules. */
-async function makeProject(): Promise<string> {
+async function makeProject(app: AppName): Promise<string> {
   const project = await mkdtemp(join(tmpdir(), 'wampkit-app-'));
   await cp(join(here, 'app'), project, { recursive: true });
+  // Every bundler (and Vite's index.html) starts at src/main.js.
+  if (app === 'basic')
+    await cp(join(here, 'app', 'src', 'main-basic.js'), join(project, 'src', 'main.js'));
   await mkdir(join(project, 'node_modules'));
   await symlink(wampkitPackage, join(project, 'node_modules', 'wampkit'), 'dir');
   return project;
@@ -95,11 +101,15 @@ async function listJs(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Bundles the app with `bundler` into `outDir` (emptied first). */
-export async function bundleApp(bundler: BundlerName, outDir: string): Promise<BuiltApp> {
+/** Bundles the app (`full` or `basic`) with `bundler` into `outDir` (emptied first). */
+export async function bundleApp(
+  bundler: BundlerName,
+  outDir: string,
+  app: AppName = 'full',
+): Promise<BuiltApp> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  const project = await makeProject();
+  const project = await makeProject(app);
   try {
     await runBundler(bundler, project, outDir);
   } finally {
