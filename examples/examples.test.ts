@@ -60,6 +60,16 @@ const EXAMPLES: Array<[file: string, expected: RegExp[]]> = [
     ],
   ],
   [
+    'basic/demo.ts',
+    [
+      /joined sessions \d+ and \d+/,
+      /divide\(10, 4\) = 2\.5/,
+      /divide\(1, 0\) failed: com\.example\.division_by_zero cannot divide by 0/,
+      /event: \["hello from basic"\]/,
+      /left: wamp\.close\.goodbye_and_out/,
+    ],
+  ],
+  [
     'progressive/demo.ts',
     [
       /progress: 3\nprogress: 2\nprogress: 1\nfinal: "liftoff"/,
