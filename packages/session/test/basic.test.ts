@@ -1,9 +1,12 @@
 /**
  * The Basic client (wampkit/basic) over real WebSockets (the `ws` package's WHATWG-style client
  * on Node 20): RPC and PubSub through our router with json, msgpack and cbor, authentication,
- * canceling, and against Autobahn|JS as the peer of each role.
+ * canceling, and against Autobahn|JS and Autobahn|Python (Debian python3-autobahn) as the peer of
+ * each role.
  */
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { type StartedRouter, startRouter } from '@wampkit/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -24,6 +27,7 @@ import {
 import { msgpack } from '../src/basic/msgpack.js';
 
 const WS = WebSocket as unknown as BasicConnectOptions['WebSocket'];
+const PY_PEER = join(import.meta.dirname, 'peers', 'autobahn_basic_peer.py');
 let router: StartedRouter;
 let secure: StartedRouter;
 
@@ -344,5 +348,55 @@ describe('Basic client and Autobahn|JS 22.11.1', () => {
     expect(await got).toEqual(['from basic']);
     await s.leave();
     ab.leave();
+  });
+});
+
+describe.each([
+  ['json', json],
+  ['msgpack', msgpack],
+  ['cbor', cbor],
+] as const)('Basic client and Autobahn|Python (asyncio, %s)', (name, serializer) => {
+  it('interoperate as caller/callee and publisher/subscriber', async () => {
+    const s = await open(serializer);
+    await s.register('com.basicjs.upper', (inv) => String(inv.args[0]).toUpperCase());
+    let ready!: () => void;
+    const isReady = new Promise<void>((r) => {
+      ready = r;
+    });
+    await s.subscribe('com.basicpy.ready', () => ready());
+    let news!: (e: BasicEvent) => void;
+    const gotNews = new Promise<BasicEvent>((r) => {
+      news = r;
+    });
+    await s.subscribe('com.basicpy.news', (e) => news(e));
+    const child = spawn('/usr/bin/python3', [PY_PEER, router.url, name], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exit = new Promise<number | null>((r) => child.once('exit', r));
+    try {
+      const early = await Promise.race([isReady.then(() => 'ready'), exit.then(() => 'exited')]);
+      if (early !== 'ready') throw new Error(`python peer exited early:\n${stderr}`);
+      // JSON carries binary as NUL + base64 (Autobahn|Python decodes it to bytes), the others natively.
+      const add = await s.call('com.basicpy.add', [2, 3], { blob: new Uint8Array([0, 255]) });
+      expect(add.args).toEqual([5, new Uint8Array([0, 255, 33])]);
+      await expect(s.call('com.basicpy.fail', [7])).rejects.toMatchObject({
+        uri: 'com.basicpy.error',
+        args: ['python says no', 7],
+        kwargs: { reason: 'test' },
+      });
+      expect((await s.call('com.basicpy.ping_back', ['wamp'])).args).toEqual(['published']);
+      const e = await gotNews;
+      expect(e.args).toEqual(['WAMP', new Uint8Array([0, 255])]);
+      expect(e.kwargs).toEqual({ source: 'python' });
+      expect((await s.call('com.basicpy.leave')).args).toEqual(['bye']);
+      expect(await exit).toBe(0);
+    } finally {
+      child.kill();
+      await s.leave();
+    }
   });
 });
