@@ -9,6 +9,7 @@ pnpm exec biome ci .
 echo "== typecheck + build"
 pnpm exec tsc -b
 pnpm exec tsc -p conformance/tsconfig.json
+pnpm exec tsc -p bench/tsconfig.json
 pnpm exec tsc -p examples/tsconfig.json
 echo "== wasm module reproducible (rebuild, compare with the committed bytes)"
 bash scripts/build-wasm.sh --check

@@ -35,7 +35,7 @@ import {
   validateClientRequest,
   validateServerResponse,
 } from './handshake/opening.js';
-import { randomBytes } from './random.js';
+import { fillMaskKey } from './random.js';
 
 /** Which end of the connection this engine plays (RFC 6455 §1.3): masking and handshake duties follow from it. */
 export type Role = 'client' | 'server';
@@ -230,6 +230,10 @@ export class WebSocketConnection {
   private masked = false;
   private payloadLength = 0;
   private readonly maskKey = new Uint8Array(4);
+  /** Masking key of the frame being sent (client role, created on its first frame): refilled
+   * per frame (§5.3), copied into the header and used before write() returns, so one buffer
+   * serves every frame instead of a new view per frame. */
+  private sendKey: Uint8Array | null = null;
   private payload: Uint8Array = EMPTY;
   private payloadFilled = 0;
   private textCheckedTo = 0;
@@ -1002,7 +1006,12 @@ export class WebSocketConnection {
 
   /** One final, uncompressed frame with `text` encoded in place; clients mask it (§5.3). */
   private writeTextFrame(opcode: number, text: string, length: number): void {
-    const key = this.role === 'client' ? randomBytes(4) : null;
+    let key: Uint8Array | null = null;
+    if (this.role === 'client') {
+      if (this.sendKey === null) this.sendKey = new Uint8Array(4);
+      key = this.sendKey;
+      fillMaskKey(key);
+    }
     const hsize = headerSize(length, key !== null);
     const out = this.allocate(hsize + length);
     writeHeader(out, true, false, opcode, length, key);
@@ -1015,7 +1024,9 @@ export class WebSocketConnection {
   private writeFrame(fin: boolean, rsv1: boolean, opcode: number, payload: Uint8Array): void {
     const length = payload.length;
     if (this.role === 'client') {
-      const key = randomBytes(4);
+      if (this.sendKey === null) this.sendKey = new Uint8Array(4);
+      const key = this.sendKey;
+      fillMaskKey(key);
       const hsize = headerSize(length, true);
       const out = this.allocate(hsize + length);
       writeHeader(out, fin, rsv1, opcode, length, key);

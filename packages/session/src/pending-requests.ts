@@ -6,6 +6,7 @@
  * the session fails them all when it ends.
  */
 import { MessageCode, ProtocolViolationError, type WampMessage } from '@wampkit/serializers';
+import { RenewingMap } from './renewing-map.js';
 import type { PendingCall } from './roles/caller.js';
 
 export type RequestKind =
@@ -46,7 +47,8 @@ export const ERROR_KIND = new Map<number, RequestKind>([
 ]);
 
 export class PendingRequests {
-  private readonly byId = new Map<number, Pending>();
+  /** One entry per request in flight, so renewed now and then (see renewing-map.ts). */
+  private readonly byId = new RenewingMap<number, Pending>();
 
   get size(): number {
     return this.byId.size;

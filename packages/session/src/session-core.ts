@@ -23,6 +23,7 @@ import {
 import { routerHasFeature } from './features.js';
 import type { RequestIdSequence } from './ids.js';
 import { type Pending, PendingRequests, type PendingSimple } from './pending-requests.js';
+import { RenewingMap } from './renewing-map.js';
 import { SendGate } from './send-gate.js';
 import {
   DEFAULT_LEAVE_TIMEOUT,
@@ -53,8 +54,9 @@ export class SessionCore {
   private leaveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly closeHooks: CloseHook[] = [];
   /** Requests admitted but not sent yet (waiting for room, or a CallWriter before its first
-   * chunk), with how to fail each: they count against maxPendingRequests. */
-  private readonly unsent = new Map<object, (error: Error) => void>();
+   * chunk), with how to fail each: they count against maxPendingRequests. Created with the
+   * first one (most sessions never wait for room). */
+  private unsent: RenewingMap<object, (error: Error) => void> | null = null;
 
   constructor(
     readonly link: SessionLink,
@@ -115,7 +117,7 @@ export class SessionCore {
 
   /** Requests outstanding: pending an answer, or admitted and not sent yet. */
   get outstanding(): number {
-    return this.pending.size + this.unsent.size;
+    return this.pending.size + (this.unsent?.size ?? 0);
   }
 
   /** Enforces the state and the outstanding-request limit for a new request. */
@@ -130,17 +132,18 @@ export class SessionCore {
   /** Admits a request that is sent later; `reject` fails it if the session ends first. */
   admit(owner: object, reject: (error: Error) => void): void {
     this.checkNewRequest();
+    if (this.unsent === null) this.unsent = new RenewingMap();
     this.unsent.set(owner, reject);
   }
 
   /** Whether `owner` was admitted and neither sent nor withdrawn yet. */
   isUnsent(owner: object): boolean {
-    return this.unsent.has(owner);
+    return this.unsent?.has(owner) === true;
   }
 
   /** Forgets an admitted request that will not be sent (canceled, or its send failed). */
   withdraw(owner: object): void {
-    this.unsent.delete(owner);
+    this.unsent?.delete(owner);
     this.gate.withdraw(owner);
   }
 
@@ -163,7 +166,7 @@ export class SessionCore {
       throw e;
     }
     this.requestIds.next();
-    if (owner) this.unsent.delete(owner);
+    if (owner) this.unsent?.delete(owner);
     return request;
   }
 
@@ -305,8 +308,8 @@ export class SessionCore {
   /** Rejects every pending request and every admitted one not sent yet. */
   failOutstanding(error: Error): void {
     this.gate.clear();
-    const unsent = [...this.unsent.values()];
-    this.unsent.clear();
+    const unsent = this.unsent ? [...this.unsent.values()] : [];
+    this.unsent?.clear();
     this.pending.rejectAll(error);
     for (const reject of unsent) reject(error);
   }

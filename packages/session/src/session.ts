@@ -74,9 +74,11 @@ export class Session implements SubscriptionOwner, RegistrationOwner, AsyncDispo
   private readonly core: SessionCore;
   private readonly handshake: Handshake<Session>;
   private readonly caller: Caller;
-  private readonly callee: Callee;
   private readonly publisher: Publisher;
-  private readonly subscriber: Subscriber;
+  /** Created on first use (a caller-only session never needs them): with their maps and close
+   * hooks they are a good part of an idle session's heap (`pnpm bench scale`). */
+  private calleeRole: Callee | undefined;
+  private subscriberRole: Subscriber | undefined;
 
   constructor(link: SessionLink, options: SessionOptions, requestIds = new RequestIdSequence()) {
     this.realm = options.realm;
@@ -90,9 +92,17 @@ export class Session implements SubscriptionOwner, RegistrationOwner, AsyncDispo
       },
     });
     this.caller = new Caller(this.core);
-    this.callee = new Callee(this.core, this);
     this.publisher = new Publisher(this.core);
-    this.subscriber = new Subscriber(this.core, this);
+  }
+
+  private get callee(): Callee {
+    if (this.calleeRole === undefined) this.calleeRole = new Callee(this.core, this);
+    return this.calleeRole;
+  }
+
+  private get subscriber(): Subscriber {
+    if (this.subscriberRole === undefined) this.subscriberRole = new Subscriber(this.core, this);
+    return this.subscriberRole;
   }
 
   get state(): SessionState {

@@ -42,8 +42,15 @@ export class TypedEmitter<Events extends { [K in keyof Events]: unknown[] }> {
   protected emit<K extends keyof Events>(event: K, ...args: Events[K]): void {
     const list = this.listeners[event];
     if (!list || list.length === 0) return;
-    if (list.some((l) => l.once)) this.listeners[event] = list.filter((l) => !l.once);
-    for (const l of list) {
+    // Runs for every message: plain loops, no callback allocated per emit.
+    for (let i = 0; i < list.length; i++) {
+      if (list[i]!.once) {
+        this.listeners[event] = list.filter((l) => !l.once);
+        break;
+      }
+    }
+    for (let i = 0; i < list.length; i++) {
+      const l = list[i]!;
       try {
         l.fn(...args);
       } catch (err) {

@@ -26,6 +26,7 @@ import {
   Registration,
   type RegistrationOwner,
 } from '../registration.js';
+import { RenewingMap } from '../renewing-map.js';
 import { Result } from '../result.js';
 import type { SessionCore } from '../session-core.js';
 import type { RegisterOptions } from '../types.js';
@@ -120,7 +121,8 @@ export class Callee {
   private readonly registrations = new Map<number, RegistrationEntry>();
   /** Recently unregistered: an INVOCATION that raced the UNREGISTER gets an ERROR. */
   private readonly pastRegistrations = new RecentIds(4096);
-  private readonly invocations = new Map<number, RunningInvocation>();
+  /** Churned by every asynchronous answer: renewed now and then (see renewing-map.ts). */
+  private readonly invocations = new RenewingMap<number, RunningInvocation>();
   /** Invocations answered recently: a late progressive continuation for one is dropped. */
   private readonly finishedInvocations = new RecentIds(1024);
 
