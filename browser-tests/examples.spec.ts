@@ -1,6 +1,7 @@
 /**
  * The browser examples in Chromium against our router: examples/browser-script-tag/ loads the
- * script-tag build (`rollup -c`: packages/wampkit/dist/browser/wampkit.min.js), examples/vite/
+ * script-tag build (`rollup -c`: packages/wampkit/dist/browser/wampkit.min.js), examples/
+ * browser-basic/ the small client's (wampkit-basic.min.js), examples/vite/
  * is built by Vite from its own vite.config.ts like any app that installed wampkit.
  * Needs `pnpm exec tsc -b` and `pnpm exec rollup -c` first (scripts/test.sh does both).
  */
@@ -56,6 +57,18 @@ for (const serializer of ['json', 'msgpack'] as const) {
     expect(log).toContain('left the realm');
   });
 }
+
+test('script-tag example of wampkit/basic', async ({ page }) => {
+  const base = await serve(root);
+  const log = await runPage(
+    page,
+    `${base}/examples/browser-basic/index.html?url=${encodeURIComponent(router.url)}`,
+  );
+  expect(log).toContain('event received: Hello from the page!');
+  expect(log).toContain('com.example.add2(2, 3) = 5');
+  expect(log).toContain('error: wamp.error.no_such_procedure');
+  expect(log).toContain('left the realm');
+});
 
 test('Vite example', async ({ page }) => {
   const { build } = await import('vite');
