@@ -139,8 +139,9 @@ export function joinSession(
   transport: Transport,
   options: SessionOptions & { signal?: AbortSignal },
 ): Promise<Session> {
-  const session = attachSession(transport, options);
-  const signal = options.signal;
+  // The signal only bounds the join: the session must not keep it (nor what it references).
+  const { signal, ...sessionOptions } = options;
+  const session = attachSession(transport, sessionOptions);
   if (!signal) return session.join();
   if (signal.aborted) {
     transport.close(1000, 'aborted');

@@ -56,8 +56,29 @@ export interface ConnectOptions
 export async function connect(options: ConnectOptions): Promise<Session> {
   const serializer = await loadSerializer(options.serializer);
   const timeout = options.connectTimeout ?? 10_000;
-  const timeoutSignal = AbortSignal.timeout(timeout);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeoutSignal]) : timeoutSignal;
+  // A timer cleared once joined (AbortSignal.timeout would keep its timer, and what the signal's
+  // listeners reference, alive for the whole timeout after every connect).
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException(`not joined within ${timeout} ms`, 'TimeoutError')),
+    timeout,
+  );
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, deadline.signal])
+    : deadline.signal;
+  try {
+    return await connectWithin(options, serializer, signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** connect() once the serializer is loaded, bounded by `signal` (the caller's and the timeout). */
+async function connectWithin(
+  options: ConnectOptions,
+  serializer: Serializer,
+  signal: AbortSignal,
+): Promise<Session> {
   const transportOptions: TransportOptions = { serializer, signal };
   if (options.headers) transportOptions.headers = options.headers;
   if (options.maxMessageSize !== undefined)

@@ -79,21 +79,26 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
     // A given plain socket is connected already: no 'connect' event will come.
     if (tunnel && !secure) queueMicrotask(initiate);
     else socket.once(secure ? 'secureConnect' : 'connect', initiate);
-    socket.once('error', (err) =>
+    const onSocketError = (err: Error): void =>
       fail(
         new ConnectionLostError(`cannot connect to ${target.host}: ${err.message}`, { cause: err }),
-      ),
-    );
-    ws.once('open', () => {
-      settled = true;
-      options.signal?.removeEventListener('abort', onAbort);
-      resolve(ws);
-    });
-    ws.once('close', (info) => {
+      );
+    const onClose = (info: { error?: WebSocketError }): void => {
       options.signal?.removeEventListener('abort', onAbort);
       const err: WebSocketError =
         info.error ?? new HandshakeError('connection closed during the opening handshake');
       fail(err);
+    };
+    socket.once('error', onSocketError);
+    ws.once('open', () => {
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      // Once open, NodeWebSocket reports errors and the close itself: drop what only the
+      // attempt needed (it held the URL, the options and this closure for the connection's life).
+      socket.off('error', onSocketError);
+      ws.off('close', onClose);
+      resolve(ws);
     });
+    ws.once('close', onClose);
   });
 }
