@@ -184,11 +184,11 @@ export default [
     ],
   },
   // wampkit/basic, the small client: builds of their own (sharing chunks with the umbrella would
-  // make its page load them). ESM: basic.js (JSON) with basic/msgpack.js and basic/cbor.js as
-  // entries loaded only when imported; script tag: JSON only, global `wampkitBasic`.
+  // make its page load them). ESM: basic.js (JSON) with basic/msgpack.js, basic/cbor.js and
+  // basic/auth.js as entries loaded only when imported; script tag: JSON only, global `wampkitBasic`.
   {
     input: Object.fromEntries(
-      ['index', 'msgpack', 'cbor'].map((n) => [
+      ['index', 'msgpack', 'cbor', 'auth'].map((n) => [
         n === 'index' ? 'basic' : `basic/${n}`,
         `${wampkitDist}/basic/${n}.js`,
       ]),
@@ -207,6 +207,7 @@ export default [
       declaration('basic.d.ts', reexport('../basic/index.js')),
       declaration('basic/msgpack.d.ts', reexport('../../basic/msgpack.js')),
       declaration('basic/cbor.d.ts', reexport('../../basic/cbor.js')),
+      declaration('basic/auth.d.ts', reexport('../../basic/auth.js')),
       requireTypesAndMaps,
     ],
   },

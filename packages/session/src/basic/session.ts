@@ -63,6 +63,10 @@ export interface BasicSessionOptions {
   authextra?: Dict;
   /** Answers a CHALLENGE for one of `authmethods` (see @wampkit/auth for ticket, wampcra, ...). */
   onChallenge?: (challenge: Challenge) => ChallengeResponse | Promise<ChallengeResponse>;
+  /** Checks WELCOME.Details before the session opens; throwing (or rejecting) refuses the router (ABORT wamp.error.cannot_authenticate). */
+  onWelcome?: (details: Dict) => void | Promise<void>;
+  /** Extra HELLO.Details entries (e.g. authrole). */
+  helloDetails?: Dict;
   /** Called with an error a handler threw that could not go back to the router. Default: console.error. */
   onError?: (error: unknown) => void;
 }
@@ -198,6 +202,8 @@ export class BasicSession {
   readonly #leaving = new Map<number, Promise<unknown>>();
   #join: Pending | undefined;
   #authenticating = false;
+  /** WELCOME received; onWelcome is still checking it. */
+  #verifying = false;
   #resolveClosed!: (info: CloseInfo) => void;
 
   constructor(link: BasicLink, options: BasicSessionOptions) {
@@ -225,6 +231,7 @@ export class BasicSession {
   join(): Promise<this> {
     const o = this.#options;
     const details: Dict = {
+      ...o.helloDetails,
       agent: 'wampkit-basic',
       roles: {
         caller: { features: { call_canceling: true } },
@@ -508,19 +515,45 @@ export class BasicSession {
 
   #establishing(m: unknown[]): void {
     const code = m[0];
-    if (code === WELCOME && !this.#authenticating) {
-      this.id = m[1] as number;
-      this.details = m[2] as Dict;
-      this.#state = 'established';
-      this.#join?.resolve(m);
-      this.#join = undefined;
+    if (code === WELCOME && !this.#authenticating && !this.#verifying) {
+      this.#welcome(m[1] as number, m[2] as Dict);
     } else if (code === ABORT) {
       this.#finish(m[2] as string, m[1] as Dict, 'remote');
-    } else if (code === CHALLENGE && !this.#authenticating) {
+    } else if (code === CHALLENGE && !this.#authenticating && !this.#verifying) {
       this.#challenge(m[1] as string, m[2] as Dict);
     } else {
       throw new ProtocolViolationError(`message type ${code} while joining`);
     }
+  }
+
+  /** WELCOME, checked by onWelcome first when given (mutual authentication: WAMP-SCRAM's server signature). */
+  #welcome(id: number, details: Dict): void {
+    const open = () => {
+      this.#verifying = false;
+      if (this.#state !== 'establishing') return;
+      this.id = id;
+      this.details = details;
+      this.#state = 'established';
+      this.#join?.resolve([]);
+      this.#join = undefined;
+    };
+    const check = this.#options.onWelcome;
+    if (!check) {
+      open();
+      return;
+    }
+    this.#verifying = true;
+    Promise.resolve()
+      .then(() => check(details))
+      .then(open, (e) => this.#refuse(e));
+  }
+
+  /** Ends a join we cannot complete: ABORT wamp.error.cannot_authenticate (as Autobahn|Python does). */
+  #refuse(e: unknown): void {
+    if (this.#state !== 'establishing') return;
+    const error = e instanceof Error ? e : new Error(String(e));
+    this.#link.send([ABORT, { message: error.message }, 'wamp.error.cannot_authenticate']);
+    this.#finish('wamp.error.cannot_authenticate', {}, 'local', error);
   }
 
   /** CHALLENGE → AUTHENTICATE through onChallenge (wamp-ap.md "Authentication"). */
@@ -529,17 +562,11 @@ export class BasicSession {
     if (!this.#options.authmethods?.includes(authMethod)) {
       throw new ProtocolViolationError(`CHALLENGE for authmethod "${authMethod}", not offered`);
     }
-    this.#authenticating = true;
-    const refuse = (e: unknown) => {
-      if (this.#state !== 'establishing') return;
-      const error = e instanceof Error ? e : new Error(String(e));
-      this.#link.send([ABORT, { message: error.message }, 'wamp.error.cannot_authenticate']);
-      this.#finish('wamp.error.cannot_authenticate', {}, 'local', error);
-    };
     if (!answer) {
-      refuse(new Error(`no onChallenge for authmethod ${authMethod}`));
+      this.#refuse(new Error(`no onChallenge for authmethod ${authMethod}`));
       return;
     }
+    this.#authenticating = true;
     Promise.resolve()
       .then(() => answer({ authMethod, extra }))
       .then((r) => {
@@ -547,8 +574,8 @@ export class BasicSession {
         if (this.#state === 'establishing') {
           this.#link.send([AUTHENTICATE, r.signature, r.extra ?? {}]);
         }
-      }, refuse)
-      .catch(refuse);
+      })
+      .catch((e) => this.#refuse(e));
   }
 
   #event(m: unknown[]): void {
