@@ -52,11 +52,21 @@ const SLOTS = 4096;
 const slotBytes: (Uint8Array | undefined)[] = new Array(SLOTS).fill(undefined);
 const slotStrings: string[] = new Array(SLOTS).fill('');
 
+/**
+ * Hash of the bytes of the last key read by readKey (only its length for keys longer than
+ * KEY_MAX), which the decoders fold into a dict's shape hash (map-shapes.ts).
+ */
+export let keyHash = 0;
+
 export function readKey(bytes: Uint8Array, start: number, end: number): string {
   const len = end - start;
-  if (len > KEY_MAX) return readUtf8(bytes, start, end);
+  if (len > KEY_MAX) {
+    keyHash = len;
+    return readUtf8(bytes, start, end);
+  }
   let h = len;
   for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  keyHash = h;
   const slot = (h ^ (h >>> 15)) & (SLOTS - 1);
   const k = slotBytes[slot];
   if (k !== undefined && k.length === len) {

@@ -8,7 +8,8 @@
  * `undefined` (simple value 23, which wampy sends) is accepted only where the caller allows it.
  */
 import { defineEntry } from '../binary/define-entry.js';
-import { readKey, readUtf8 } from '../binary/utf8.js';
+import { FAST_KEYS, noteBigMap, shapeStep } from '../binary/map-shapes.js';
+import { keyHash, readKey, readUtf8 } from '../binary/utf8.js';
 import { ProtocolViolationError } from '../errors.js';
 import { undefinedTolerantSlots } from '../wire.js';
 
@@ -126,7 +127,7 @@ function readText(ai: number, key: boolean): string {
   }
   const joined = chunks(3);
   try {
-    return readUtf8(joined, 0, joined.length);
+    return key ? readKey(joined, 0, joined.length) : readUtf8(joined, 0, joined.length);
   } catch (e) {
     throw new ProtocolViolationError('invalid CBOR: string is not valid UTF-8', { cause: e });
   }
@@ -144,7 +145,19 @@ function readKeyString(): string {
   need(1);
   const head = bytes[pos++]!;
   if (head >> 5 !== 3) fail('dictionary keys must be text strings', pos - 1);
-  return readText(head & 31, true);
+  const ai = head & 31;
+  if (ai >= 24) return readText(ai, true);
+  // Short key (length in the head): the common case, without the general length path.
+  if (ai > end - pos) need(ai);
+  const start = pos;
+  pos += ai;
+  try {
+    return readKey(bytes, start, pos);
+  } catch (e) {
+    throw new ProtocolViolationError(`invalid CBOR at byte ${start}: string is not valid UTF-8`, {
+      cause: e,
+    });
+  }
 }
 
 function readArray(ai: number, depth: number): unknown[] {
@@ -173,20 +186,37 @@ function readMap(ai: number, depth: number, dropUndefined: boolean): Record<stri
   if (depth >= maxDepth) fail(`nesting deeper than the limit of ${maxDepth}`, pos - 1);
   const len = lengthOf(ai, 2);
   const obj: Record<string, unknown> = {};
-  for (let i = 0; len < 0 || i < len; i++) {
-    if (len < 0) {
+  let shape = len;
+  let count = len;
+  if (len >= 0) {
+    for (let i = 0; i < len; i++) {
+      const key = readKeyString();
+      shape = shapeStep(shape, keyHash);
+      const v = readItem(depth + 1);
+      if (v === UNDEFINED || v === BREAK) {
+        if (v === UNDEFINED && dropUndefined) continue;
+        element(v);
+      }
+      if (key === '__proto__') defineEntry(obj, key, v);
+      else obj[key] = v;
+    }
+  } else {
+    // Indefinite length (section 3.2.2): entries up to the "break" stop code.
+    for (count = 0; ; count++) {
       need(1);
       if (bytes[pos] === 0xff) {
         pos++;
         break;
       }
+      const key = readKeyString();
+      shape = shapeStep(shape, keyHash);
+      const v = readItem(depth + 1);
+      if (v === UNDEFINED && dropUndefined) continue;
+      if (key === '__proto__') defineEntry(obj, key, element(v));
+      else obj[key] = element(v);
     }
-    const key = readKeyString();
-    const v = readItem(depth + 1);
-    if (v === UNDEFINED && dropUndefined) continue;
-    if (key === '__proto__') defineEntry(obj, key, element(v));
-    else obj[key] = element(v);
   }
+  if (count > FAST_KEYS) noteBigMap(obj, shape);
   return obj;
 }
 
@@ -200,7 +230,7 @@ function float16(bits: number): number {
 }
 
 function readItem(depth: number): unknown {
-  need(1);
+  if (pos >= end) need(1);
   const head = bytes[pos++]!;
   const ai = head & 31;
   switch (head >> 5) {

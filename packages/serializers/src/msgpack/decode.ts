@@ -7,7 +7,8 @@
  * (fixext 1, type 0, data 0: what wampy sends), accepted only where the caller allows it.
  */
 import { defineEntry } from '../binary/define-entry.js';
-import { readKey, readUtf8 } from '../binary/utf8.js';
+import { FAST_KEYS, noteBigMap, shapeStep } from '../binary/map-shapes.js';
+import { keyHash, readKey, readUtf8 } from '../binary/utf8.js';
 import { ProtocolViolationError } from '../errors.js';
 import { undefinedTolerantSlots } from '../wire.js';
 
@@ -99,8 +100,10 @@ function readMap(len: number, depth: number, dropUndefined: boolean): Record<str
   if (depth >= maxDepth) fail(`nesting deeper than the limit of ${maxDepth}`, pos - 1);
   need(len * 2); // every entry takes at least two bytes
   const obj: Record<string, unknown> = {};
+  let shape = len;
   for (let i = 0; i < len; i++) {
     const key = readKeyString();
+    shape = shapeStep(shape, keyHash);
     const v = readValue(depth + 1);
     if (v === UNDEFINED) {
       if (dropUndefined) continue;
@@ -109,6 +112,7 @@ function readMap(len: number, depth: number, dropUndefined: boolean): Record<str
     if (key === '__proto__') defineEntry(obj, key, v);
     else obj[key] = v;
   }
+  if (len > FAST_KEYS) noteBigMap(obj, shape);
   return obj;
 }
 
