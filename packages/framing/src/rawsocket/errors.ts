@@ -7,9 +7,6 @@ import { describeHandshakeError } from './constants.js';
 /** Base class of every RawSocket failure. */
 export class RawSocketError extends Error {
   override name = 'RawSocketError';
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
 }
 
 /**
