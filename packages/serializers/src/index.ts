@@ -28,5 +28,5 @@ export {
   type ValueCodec,
 } from './serializer.js';
 export { utf8Length } from './utf8-length.js';
-export { isValidUri, MAX_ID, type UriMatch } from './validate.js';
+export { isDict, isId, isValidUri, MAX_ID, type UriMatch } from './validate.js';
 export { messageFromArray, messageToArray, validateMessage } from './wire.js';

@@ -20,6 +20,7 @@ export function describe(value: unknown): string {
   return typeof value;
 }
 
+/** Whether `value` is a WAMP dict: an object that is not null, a list or binary. */
 export function isDict(value: unknown): value is Dict {
   return (
     typeof value === 'object' &&
@@ -29,6 +30,7 @@ export function isDict(value: unknown): value is Dict {
   );
 }
 
+/** Whether `value` is a WAMP ID: an integer in [0, 2^53] (spec wamp.md "IDs"). */
 export function isId(value: unknown): value is number {
   return typeof value === 'number' && value >= 0 && value <= MAX_ID && Number.isInteger(value);
 }

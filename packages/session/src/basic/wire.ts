@@ -5,7 +5,7 @@
  * sends (a message for another role, a wrong arity, an ID outside [0, 2^53], a bad URI) is a
  * ProtocolViolationError, which the session answers with ABORT `wamp.error.protocol_violation`.
  */
-import { isValidUri, MAX_ID, ProtocolViolationError } from '@wampkit/serializers';
+import { isDict, isId, isValidUri, ProtocolViolationError } from '@wampkit/serializers';
 
 export const HELLO = 1;
 export const WELCOME = 2;
@@ -60,15 +60,10 @@ const KIND_NAMES: Readonly<Record<string, string>> = {
   l: 'a list',
 };
 
-/** A dict: what WAMP calls a dictionary (not a list, not binary, not null). */
-export function isDict(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
-}
-
 function fits(kind: string, v: unknown): boolean {
   switch (kind) {
     case 'i':
-      return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_ID;
+      return isId(v);
     case 'd':
       return isDict(v);
     case 'l':
