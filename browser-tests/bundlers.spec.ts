@@ -7,9 +7,16 @@
  */
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { type StartedRouter, startRouter } from '../packages/router/dist/index.js';
-import { BUNDLERS, bundleApp, nodeImportsIn, repoRoot } from '../test-fixtures/bundlers/build.js';
+import {
+  type AppName,
+  BUNDLERS,
+  type BundlerName,
+  bundleApp,
+  nodeImportsIn,
+  repoRoot,
+} from '../test-fixtures/bundlers/build.js';
 import { expectScenario } from './expectations.js';
 import { serveStatic } from './static-server.js';
 
@@ -25,55 +32,51 @@ test.afterAll(async () => {
   await router?.close();
 });
 
+/**
+ * Bundles `app` with `bundler`, checks the bundle has no Node built-in, loads it in the page and
+ * returns what its `wampkitApp.run(routerUrl, 'json')` resolved with (page errors fail the test).
+ */
+async function runBundledApp(
+  page: Page,
+  bundler: BundlerName,
+  app: AppName,
+): Promise<Record<string, unknown>> {
+  const dir = app === 'full' ? bundler : `${bundler}-${app}`;
+  const built = await bundleApp(bundler, join(repoRoot, 'dist', 'bundlers', dir), app);
+  expect(built.jsFiles.length).toBeGreaterThan(0);
+  expect(await nodeImportsIn(built)).toEqual([]);
+  const s = await serveStatic(built.outDir);
+  servers.push(s.server);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${s.url}/index.html`);
+  // Classic and module scripts have both run once `load` fired (page.goto waits for it).
+  const out = await page.evaluate((url) => {
+    const app = (
+      globalThis as unknown as {
+        wampkitApp: { run(u: string, s: string): Promise<Record<string, unknown>> };
+      }
+    ).wampkitApp;
+    return app.run(url, 'json');
+  }, router.url);
+  expect(errors).toEqual([]);
+  return out;
+}
+
 for (const bundler of ['esbuild', 'rollup', 'webpack'] as const) {
   test(`${bundler}: the bundled app runs in the page`, async ({ page }) => {
     test.setTimeout(120_000);
-    const app = await bundleApp(bundler, join(repoRoot, 'dist', 'bundlers', bundler));
-    expect(app.jsFiles.length).toBeGreaterThan(0);
-    expect(await nodeImportsIn(app)).toEqual([]);
-    const s = await serveStatic(app.outDir);
-    servers.push(s.server);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${s.url}/index.html`);
-    // Classic and module scripts have both run once `load` fired (page.goto waits for it).
-    const out = await page.evaluate((url) => {
-      const app = (
-        globalThis as unknown as {
-          wampkitApp: { run(u: string, s: string): Promise<Record<string, unknown>> };
-        }
-      ).wampkitApp;
-      return app.run(url, 'json');
-    }, router.url);
-    expectScenario(out, 'json');
-    expect(errors).toEqual([]);
+    expectScenario(await runBundledApp(page, bundler, 'full'), 'json');
   });
 }
 
 for (const bundler of BUNDLERS) {
   test(`${bundler}: the app on wampkit/basic runs in the page`, async ({ page }) => {
     test.setTimeout(120_000);
-    const app = await bundleApp(
-      bundler,
-      join(repoRoot, 'dist', 'bundlers', `${bundler}-basic`),
-      'basic',
-    );
-    expect(app.jsFiles.length).toBeGreaterThan(0);
-    expect(await nodeImportsIn(app)).toEqual([]);
-    const s = await serveStatic(app.outDir);
-    servers.push(s.server);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${s.url}/index.html`);
-    const out = await page.evaluate((url) => {
-      const app = (
-        globalThis as unknown as {
-          wampkitApp: { run(u: string): Promise<Record<string, unknown>> };
-        }
-      ).wampkitApp;
-      return app.run(url);
-    }, router.url);
-    expect(out).toEqual({ sum: 5, error: 'com.app.basic.no', news: ['hello'] });
-    expect(errors).toEqual([]);
+    expect(await runBundledApp(page, bundler, 'basic')).toEqual({
+      sum: 5,
+      error: 'com.app.basic.no',
+      news: ['hello'],
+    });
   });
 }
